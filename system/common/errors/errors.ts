@@ -1,0 +1,92 @@
+/*
+ * Typed errors shared by the parts. Each carries the HTTP status it maps to, so that the central error handler of
+ * every HTTP service answers the same way and a worker can send the same classification back over the queue.
+ */
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'timeout'
+  | 'unavailable'
+  | 'internal';
+
+const statusOf: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  timeout: 504,
+  unavailable: 503,
+  internal: 500,
+};
+
+export class DbaasError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.status = statusOf[code];
+  }
+}
+
+export class ValidationError extends DbaasError {
+  constructor(message: string) {
+    super('bad_request', message);
+  }
+}
+
+export class ConflictError extends DbaasError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
+
+export class NotFoundError extends DbaasError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}
+
+export class TimeoutError extends DbaasError {
+  constructor(message: string) {
+    super('timeout', message);
+  }
+}
+
+export class UnavailableError extends DbaasError {
+  constructor(message: string) {
+    super('unavailable', message);
+  }
+}
+
+/** Raised at start when the environment does not describe a valid configuration. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Raised when RabbitMQ or ZooKeeper can neither be found nor started. */
+export class ServiceSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServiceSetupError';
+  }
+}
+
+export function errorFromCode(code: ErrorCode, message: string): DbaasError {
+  return new DbaasError(code, message);
+}
+
+export function statusForCode(code: ErrorCode): number {
+  return statusOf[code];
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { readRequestSchema, writeIdSchema, writeRequestSchema } from './requests';
+
+/*
+ * Everything that travels on the four queues, validated with these schemas by sender and receiver alike.
+ * readQ carries a ReadRequest, writeQ a WriteEnvelope, responseQ a Reply, syncQ a SyncRecord.
+ */
+
+export const QUEUES = {
+  read: 'readQ',
+  write: 'writeQ',
+  response: 'responseQ',
+  sync: 'syncQ',
+} as const;
+
+export const readMessageSchema = readRequestSchema;
+
+const clearOpSchema = z.object({ op: z.literal('clear') }).strict();
+
+export const writeMessageSchema = z
+  .object({
+    writeId: writeIdSchema,
+    request: z.union([writeRequestSchema, clearOpSchema]),
+  })
+  .strict();
+export type WriteMessage = z.infer<typeof writeMessageSchema>;
+
+const errorCodeSchema = z.enum([
+  'bad_request',
+  'unauthorized',
+  'not_found',
+  'method_not_allowed',
+  'conflict',
+  'payload_too_large',
+  'timeout',
+  'unavailable',
+  'internal',
+]);
+
+export const replySchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    worker: z.number().int(),
+    lsn: z.number().int().min(0),
+    rows: z.array(z.record(z.string(), z.unknown())).optional(),
+    changes: z.number().int().min(0).optional(),
+    insertedId: z.union([z.number(), z.string()]).optional(),
+    duplicate: z.boolean().optional(),
+  }),
+  z.object({
+    ok: z.literal(false),
+    worker: z.number().int(),
+    error: z.object({ code: errorCodeSchema, message: z.string() }),
+  }),
+]);
+export type Reply = z.infer<typeof replySchema>;
+export type OkReply = Extract<Reply, { ok: true }>;
+
+/*
+ * One committed write in the replication log. `op` is the write as the master applied it: an insert carries the
+ * key the master assigned, so that every replica stores the same row. `epoch` fences masters: a record from an
+ * older epoch than one already seen is ignored. The `epoch` op is the marker a new master appends before it takes
+ * writes; it changes no data.
+ */
+export const syncOpSchema = z.union([writeRequestSchema, clearOpSchema, z.object({ op: z.literal('epoch') }).strict()]);
+export type SyncOp = z.infer<typeof syncOpSchema>;
+
+export const syncRecordSchema = z
+  .object({
+    lsn: z.number().int().min(0),
+    epoch: z.number().int().min(0),
+    writeId: z.string().min(1).max(128),
+    master: z.number().int(),
+    op: syncOpSchema,
+  })
+  .strict();
+export type SyncRecord = z.infer<typeof syncRecordSchema>;

@@ -1,0 +1,41 @@
+import net from 'node:net';
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Resolves true when something accepts TCP connections on host:port. */
+export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Polls `probe` until it returns true or `timeoutMs` passes; throws with `what` in the message on timeout. */
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** Sends a ZooKeeper four-letter word and returns the answer (empty when nothing answers). */
+export function fourLetterWord(port: number, word: string, host = '127.0.0.1'): Promise<string> {
+  return new Promise((resolve) => {
+    let out = '';
+    const socket = net.connect({ port, host }, () => socket.end(word));
+    socket.setTimeout(1000, () => socket.destroy());
+    socket.on('data', (d) => (out += d.toString()));
+    socket.on('close', () => resolve(out));
+    socket.on('error', () => resolve(''));
+  });
+}
