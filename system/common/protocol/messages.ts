@@ -75,3 +75,12 @@ export const syncRecordSchema = z
   })
   .strict();
 export type SyncRecord = z.infer<typeof syncRecordSchema>;
+
+/** A worker's own inspection queue (checksums, reads on that replica), exclusive to it. */
+export const controlQueue = (workerId: string) => `worker.${workerId}`;
+
+export const controlRequestSchema = z.discriminatedUnion('cmd', [
+  z.object({ cmd: z.literal('checksum') }).strict(),
+  z.object({ cmd: z.literal('read'), request: readRequestSchema }).strict(),
+]);
+export type ControlRequest = z.infer<typeof controlRequestSchema>;

@@ -86,13 +86,13 @@ function checkWhere(table: TableName, where: Where, ctx: Ctx) {
     const path = ['where', column];
     const def = columnDef(table, column, path, ctx);
     if (!def) continue;
-    if (cond !== null && typeof cond === 'object' && !Array.isArray(cond)) {
+    if (cond !== null && typeof cond === 'object') {
       for (const [op, v] of Object.entries(cond)) {
         if (op === 'in') for (const [i, item] of (v as Scalar[]).entries()) checkValueType(table, column, def, item, [...path, 'in', i], ctx);
         else checkValueType(table, column, def, v as Scalar, [...path, op], ctx);
       }
     } else {
-      checkValueType(table, column, def, cond, path, ctx);
+      checkValueType(table, column, def, cond as Scalar, path, ctx);
     }
   }
 }

@@ -1,0 +1,51 @@
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { QUEUES } from '../protocol/messages';
+import type { Logger } from '../logging/logger';
+import { sleep } from '../services/wait-for';
+
+export type { Channel, ChannelModel, ConsumeMessage };
+
+/** Heartbeats let both sides notice a dead peer (a killed or paused process) within a few seconds. */
+const HEARTBEAT_S = 5;
+
+function withHeartbeat(url: string): string {
+  if (/[?&]heartbeat=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}heartbeat=${HEARTBEAT_S}`;
+}
+
+/** Connects to RabbitMQ, retrying for up to `timeoutMs` (the broker may still be starting). */
+export async function connectAmqp(url: string, log: Logger, timeoutMs = 30000): Promise<ChannelModel> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await amqp.connect(withHeartbeat(url));
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      log.warn({ attempt, err: (err as Error).message }, 'RabbitMQ not reachable yet, retrying');
+      await sleep(Math.min(1000, 100 * attempt));
+    }
+  }
+}
+
+/**
+ * Declares the four queues with the properties the protocol relies on. Every party declares them the same way, so
+ * whoever comes first creates them and nobody trips over a mismatch.
+ */
+export async function assertQueues(channel: Channel, syncMaxBytes: number): Promise<void> {
+  await channel.assertQueue(QUEUES.write, { durable: true });
+  await channel.assertQueue(QUEUES.read, { durable: true });
+  await channel.assertQueue(QUEUES.response, { durable: true });
+  await channel.assertQueue(QUEUES.sync, {
+    durable: true,
+    arguments: { 'x-queue-type': 'stream', 'x-max-length-bytes': syncMaxBytes },
+  });
+}
+
+/** Parses a message body as JSON; undefined when it is not JSON. */
+export function parseJson(msg: ConsumeMessage): unknown {
+  try {
+    return JSON.parse(msg.content.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** Znodes, relative to ZK_ROOT. */
+export const ZK_PATHS = {
+  /** One ephemeral child per live worker, named by worker id, holding WorkerInfo. */
+  workers: '/workers',
+  /** Ephemeral; held by the master, holding MasterInfo. */
+  master: '/master',
+  /** Persistent; the current epoch, bumped by every new master. */
+  epoch: '/epoch',
+} as const;
+
+export const workerPath = (id: string) => `${ZK_PATHS.workers}/${id}`;
+
+export const WORKER_ROLES = ['slave', 'master'] as const;
+export const WORKER_STATES = ['starting', 'catching-up', 'ready', 'electing', 'stopping'] as const;
+
+export const workerInfoSchema = z.object({
+  id: z.string(),
+  pid: z.number().int(),
+  role: z.enum(WORKER_ROLES),
+  state: z.enum(WORKER_STATES),
+  appliedLsn: z.number().int(),
+  epoch: z.number().int(),
+  startedAt: z.number(),
+});
+export type WorkerInfo = z.infer<typeof workerInfoSchema>;
+
+export const masterInfoSchema = z.object({ id: z.string(), pid: z.number().int(), epoch: z.number().int() });
+export type MasterInfo = z.infer<typeof masterInfoSchema>;

@@ -1,0 +1,96 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../../common/logging/logger';
+import { ZK_PATHS, type MasterInfo } from '../../common/zk/paths';
+import { listWorkers } from '../../common/zk/workers-directory';
+import { isNodeExists, zkErrorName, type ZkClient } from '../../common/zk/zk-client';
+
+/*
+ * Master election. The master is whoever holds the ephemeral /master znode. When there is none, the live worker
+ * with the lowest PID creates it (an atomic create: of two contenders one wins) and bumps the persistent epoch.
+ * A worker that joins while a master is healthy never contends, whatever its PID.
+ * Emits 'elected' with the new epoch, once.
+ */
+export class Election extends EventEmitter {
+  private running = false;
+  private again = false;
+  private elected = false;
+  private stopped = false;
+  private readonly wake = () => void this.evaluate();
+
+  constructor(
+    private readonly zk: ZkClient,
+    private readonly me: { id: string; pid: number },
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  start(): void {
+    void this.evaluate();
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async evaluate(): Promise<void> {
+    if (this.elected || this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        await this.attempt();
+      } while (this.again && !this.elected && !this.stopped);
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'election step failed; retrying');
+      setTimeout(this.wake, 200).unref();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async attempt(): Promise<void> {
+    if (await this.zk.exists(ZK_PATHS.master, this.wake)) return;
+    const workers = (await listWorkers(this.zk, this.wake)).filter((w) => w.state !== 'stopping');
+    const lowest = workers.reduce<(typeof workers)[number] | undefined>((a, w) => (a === undefined || w.pid < a.pid ? w : a), undefined);
+    if (lowest?.id !== this.me.id) return;
+    try {
+      await this.zk.create(ZK_PATHS.master, { id: this.me.id, pid: this.me.pid, epoch: -1 } satisfies MasterInfo, 'ephemeral');
+    } catch (err) {
+      if (isNodeExists(err)) return void (await this.zk.exists(ZK_PATHS.master, this.wake));
+      throw err;
+    }
+    const epoch = await this.bumpEpoch();
+    await this.zk.setData(ZK_PATHS.master, { id: this.me.id, pid: this.me.pid, epoch } satisfies MasterInfo);
+    this.elected = true;
+    this.log.info({ epoch }, 'elected master');
+    this.emit('elected', epoch);
+  }
+
+  private async bumpEpoch(): Promise<number> {
+    for (;;) {
+      const node = await this.zk.getData<{ epoch: number }>(ZK_PATHS.epoch);
+      if (!node) {
+        try {
+          await this.zk.create(ZK_PATHS.epoch, { epoch: 1 }, 'persistent');
+          return 1;
+        } catch (err) {
+          if (isNodeExists(err)) continue;
+          throw err;
+        }
+      }
+      const next = (node.data?.epoch ?? 0) + 1;
+      try {
+        await this.zk.setData(ZK_PATHS.epoch, { epoch: next }, node.stat.version);
+        return next;
+      } catch (err) {
+        if (zkErrorName(err) === 'BAD_VERSION') continue;
+        throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../../common/logging/logger';
+import type { SyncRecord } from '../../common/protocol/messages';
+import type { ReplicationState, WorkerDatabase } from '../storage/database';
+import { applyWrite } from '../storage/queries';
+import type { FollowedRecord } from './sync-log';
+
+/** Records applied per transaction at most; large batches make catch-up fast, small ones keep lag low. */
+const MAX_BATCH = 2000;
+
+/*
+ * Applies syncQ records to the local database in stream order, exactly once, with the fencing rule:
+ * - a record from an older epoch than the highest seen is ignored (it comes from a deposed master);
+ * - a record whose LSN is not above the applied LSN, or whose writeId was applied, is skipped (a replay);
+ * - the applied LSN, stream offset and epoch are stored in the same transaction as the change.
+ * The master also reports its own commits here (`noteCommitted`), so that LSN waiters see one sequence.
+ */
+export class Replicator extends EventEmitter {
+  private state: ReplicationState = { appliedLsn: 0, appliedOffset: -1, epoch: 0 };
+  private pending: FollowedRecord[] = [];
+  private draining = false;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly db: WorkerDatabase,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  async init(): Promise<void> {
+    this.state = await this.db.replicationState();
+  }
+
+  get current(): Readonly<ReplicationState> {
+    return this.state;
+  }
+
+  /** Offset to follow syncQ from: the one after the last record consumed. */
+  get nextOffset(): number {
+    return this.state.appliedOffset + 1;
+  }
+
+  enqueue(item: FollowedRecord): void {
+    this.pending.push(item);
+    if (!this.draining) void this.drain();
+  }
+
+  /** After the master committed a write of its own. */
+  noteCommitted(lsn: number, epoch: number): void {
+    this.state = { ...this.state, appliedLsn: lsn, epoch };
+    this.emit('applied', this.state);
+  }
+
+  /** The master adopts its new epoch before appending its marker. */
+  noteEpoch(epoch: number): void {
+    this.state = { ...this.state, epoch: Math.max(epoch, this.state.epoch) };
+  }
+
+  /** Resolves true once the applied LSN reaches `lsn`, false after `timeoutMs`. */
+  waitForLsn(lsn: number, timeoutMs: number): Promise<boolean> {
+    return this.waitFor(() => this.state.appliedLsn >= lsn, timeoutMs);
+  }
+
+  /** Resolves true once the record with `writeId` has been consumed (applied or not), false after `timeoutMs`. */
+  waitForRecord(writeId: string, timeoutMs: number): Promise<boolean> {
+    let seen = false;
+    const onRecord = (r: SyncRecord) => {
+      if (r.writeId === writeId) seen = true;
+    };
+    this.on('record', onRecord);
+    return this.waitFor(() => seen, timeoutMs).finally(() => this.off('record', onRecord));
+  }
+
+  private waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!done()) return;
+        cleanup();
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        resolve(done());
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off('applied', check);
+      };
+      this.on('applied', check);
+    });
+  }
+
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        const seen: SyncRecord[] = [];
+        const next = await this.db.transaction(async (t) => {
+          const s = { ...this.state };
+          for (const item of batch) {
+            s.appliedOffset = item.offset;
+            if ('invalid' in item) {
+              this.log.error({ offset: item.offset, problem: item.invalid }, 'skipping an invalid syncQ record');
+              continue;
+            }
+            const r = item.record;
+            seen.push(r);
+            if (r.epoch < s.epoch) {
+              this.log.warn({ lsn: r.lsn, epoch: r.epoch, current: s.epoch, master: r.master }, 'ignoring a record from a deposed master');
+              continue;
+            }
+            s.epoch = r.epoch;
+            if (r.op.op === 'epoch' || r.lsn <= s.appliedLsn) continue;
+            if ((await this.db.appliedWrite(r.writeId, t)) !== undefined) {
+              s.appliedLsn = r.lsn;
+              continue;
+            }
+            try {
+              await applyWrite(this.db, r.op, t);
+            } catch (err) {
+              // Replicas apply the master's committed sequence; a failure here means they diverged. Say so loudly.
+              this.log.error({ lsn: r.lsn, writeId: r.writeId, err: (err as Error).message }, 'a replicated write failed to apply');
+            }
+            await this.db.recordWrite(r.writeId, r.lsn, t);
+            s.appliedLsn = r.lsn;
+          }
+          await this.db.saveReplicationState(s, t);
+          return s;
+        });
+        this.state = next;
+        for (const r of seen) this.emit('record', r);
+        this.emit('applied', this.state);
+      }
+    } catch (err) {
+      this.failure = err as Error;
+      this.log.error({ err: (err as Error).message }, 'replication stopped: could not apply records');
+      this.emit('failed', err);
+    } finally {
+      this.draining = false;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { parseJson, type Channel, type ConsumeMessage } from '../../common/amqp/amqp';
+import { QUEUES, syncRecordSchema, type SyncRecord } from '../../common/protocol/messages';
+
+/*
+ * syncQ, the replication log: a RabbitMQ stream. The master appends with publisher confirms; every worker follows it
+ * from the offset after the last record it applied.
+ */
+
+export class SyncPublisher {
+  private constructor(private readonly channel: ConfirmChannel) {}
+
+  static async open(connection: ChannelModel): Promise<SyncPublisher> {
+    return new SyncPublisher(await connection.createConfirmChannel());
+  }
+
+  /** Resolves once the broker has confirmed the record is stored in the stream. */
+  append(record: SyncRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.channel.sendToQueue(QUEUES.sync, Buffer.from(JSON.stringify(record)), { persistent: true, contentType: 'application/json' }, (err) =>
+        err ? reject(new Error(`syncQ did not confirm record lsn=${record.lsn}: ${String(err)}`)) : resolve(),
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.channel.close().catch(() => undefined);
+  }
+}
+
+/** A record as read from the stream: valid (with its offset) or not (the offset still counts as consumed). */
+export type FollowedRecord = { offset: number; record: SyncRecord } | { offset: number; invalid: string };
+
+export class SyncFollower {
+  private consumerTag: string | undefined;
+
+  private constructor(private readonly channel: Channel) {}
+
+  static async open(connection: ChannelModel, prefetch: number): Promise<SyncFollower> {
+    const channel = await connection.createChannel();
+    await channel.prefetch(prefetch);
+    return new SyncFollower(channel);
+  }
+
+  /** Delivers every record from `fromOffset` on, in stream order. */
+  async follow(fromOffset: number, onRecord: (r: FollowedRecord) => void): Promise<void> {
+    const { consumerTag } = await this.channel.consume(
+      QUEUES.sync,
+      (msg: ConsumeMessage | null) => {
+        if (!msg) return;
+        const offset = Number(msg.properties.headers?.['x-stream-offset']);
+        // Stream acks are credit, not deletion: acking at once keeps the flow going while the applier batches.
+        this.channel.ack(msg);
+        const parsed = syncRecordSchema.safeParse(parseJson(msg));
+        onRecord(parsed.success ? { offset, record: parsed.data } : { offset, invalid: parsed.error.message.slice(0, 200) });
+      },
+      { noAck: false, arguments: { 'x-stream-offset': fromOffset } },
+    );
+    this.consumerTag = consumerTag;
+  }
+
+  async stop(): Promise<void> {
+    if (this.consumerTag) await this.channel.cancel(this.consumerTag).catch(() => undefined);
+    this.consumerTag = undefined;
+    await this.channel.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,54 @@
+import { parseJson, type Channel, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
+import { ValidationError } from '../../common/errors/errors';
+import { controlQueue, controlRequestSchema } from '../../common/protocol/messages';
+import { describeIssues } from '../../common/protocol/requests';
+import type { Replicator } from '../replication/replicator';
+import type { WorkerDatabase } from '../storage/database';
+import { runRead } from '../storage/queries';
+import { errorReply, reply } from './replies';
+
+
+/*
+ * A worker's own inspection queue (worker.<id>), so that the orchestrator and the harness can ask one particular
+ * replica for its table checksums or run a read on it, whatever its role. Read-only by construction.
+ */
+export class ControlServer {
+  private channel: Channel | undefined;
+
+  constructor(
+    private readonly id: string,
+    private readonly pid: number,
+    private readonly db: WorkerDatabase,
+    private readonly replicator: Replicator,
+  ) {}
+
+  async start(connection: ChannelModel): Promise<void> {
+    this.channel = await connection.createChannel();
+    const queue = controlQueue(this.id);
+    await this.channel.assertQueue(queue, { exclusive: true, autoDelete: true });
+    await this.channel.consume(queue, (msg) => msg && void this.handle(msg), { noAck: true });
+  }
+
+  private async handle(msg: ConsumeMessage): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return;
+    try {
+      const parsed = controlRequestSchema.safeParse(parseJson(msg));
+      if (!parsed.success) throw new ValidationError(`invalid control message: ${describeIssues(parsed.error)}`);
+      const lsn = this.replicator.current.appliedLsn;
+      if (parsed.data.cmd === 'checksum') {
+        const sums = await this.db.checksum();
+        reply(channel, msg, { ok: true, worker: this.pid, lsn, rows: Object.entries(sums).map(([table, s]) => ({ table, ...s })) });
+      } else {
+        reply(channel, msg, { ok: true, worker: this.pid, lsn, rows: await runRead(this.db, parsed.data.request) });
+      }
+    } catch (err) {
+      reply(channel, msg, errorReply(this.pid, err));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.channel?.close().catch(() => undefined);
+    this.channel = undefined;
+  }
+}

@@ -1,0 +1,74 @@
+import { parseJson, type Channel, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
+import { TimeoutError, ValidationError } from '../../common/errors/errors';
+import type { Logger } from '../../common/logging/logger';
+import { QUEUES } from '../../common/protocol/messages';
+import { describeIssues, readRequestSchema } from '../../common/protocol/requests';
+import type { Replicator } from '../replication/replicator';
+import type { WorkerDatabase } from '../storage/database';
+import { runRead } from '../storage/queries';
+import { errorReply, reply } from './replies';
+
+export interface ReadServerOptions {
+  pid: number;
+  /** How long a read with minLsn waits for this replica to catch up before answering 504. */
+  minLsnWaitMs: number;
+}
+
+/*
+ * The slave's side of readQ. Prefetch 1, so RabbitMQ hands each read to the next free slave in turn. Every message is
+ * validated again here; a bad one gets an error reply and is acked, never requeued, so it cannot loop.
+ */
+export class ReadServer {
+  private channel: Channel | undefined;
+  private consumerTag: string | undefined;
+  private inFlight = 0;
+  private idle: (() => void) | undefined;
+
+  constructor(
+    private readonly db: WorkerDatabase,
+    private readonly replicator: Replicator,
+    private readonly options: ReadServerOptions,
+    private readonly log: Logger,
+  ) {}
+
+  async start(connection: ChannelModel): Promise<void> {
+    this.channel = await connection.createChannel();
+    await this.channel.prefetch(1);
+    const { consumerTag } = await this.channel.consume(QUEUES.read, (msg) => msg && void this.handle(msg), { noAck: false });
+    this.consumerTag = consumerTag;
+  }
+
+  private async handle(msg: ConsumeMessage): Promise<void> {
+    const channel = this.channel!;
+    this.inFlight++;
+    try {
+      const parsed = readRequestSchema.safeParse(parseJson(msg));
+      if (!parsed.success) throw new ValidationError(`invalid read request: ${describeIssues(parsed.error)}`);
+      const req = parsed.data;
+      if (req.minLsn !== undefined && !(await this.replicator.waitForLsn(req.minLsn, this.options.minLsnWaitMs))) {
+        throw new TimeoutError(
+          `replica ${this.options.pid} is behind: applied LSN ${this.replicator.current.appliedLsn} < minLsn ${req.minLsn} after ${this.options.minLsnWaitMs} ms`,
+        );
+      }
+      const lsn = this.replicator.current.appliedLsn;
+      const rows = await runRead(this.db, req);
+      reply(channel, msg, { ok: true, worker: this.options.pid, lsn, rows });
+    } catch (err) {
+      if (!(err instanceof ValidationError || err instanceof TimeoutError)) this.log.error({ err: (err as Error).message }, 'read failed');
+      reply(channel, msg, errorReply(this.options.pid, err));
+    } finally {
+      channel.ack(msg);
+      this.inFlight--;
+      if (this.inFlight === 0) this.idle?.();
+    }
+  }
+
+  /** Stops taking reads and lets the ones in progress finish (graceful scale-in, role switch). */
+  async stop(): Promise<void> {
+    if (!this.channel) return;
+    if (this.consumerTag) await this.channel.cancel(this.consumerTag).catch(() => undefined);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    await this.channel.close().catch(() => undefined);
+    this.channel = undefined;
+  }
+}

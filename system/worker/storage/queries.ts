@@ -1,0 +1,86 @@
+import { ForeignKeyConstraintError, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
+import { ConflictError } from '../../common/errors/errors';
+import type { SyncOp } from '../../common/protocol/messages';
+import type { Condition, ReadRequest, Where, WriteOp } from '../../common/protocol/requests';
+import { TABLE_NAMES, autoIncrementColumn } from '../../common/protocol/tables';
+import type { WorkerDatabase } from './database';
+
+/*
+ * Structured requests turned into Sequelize calls. Column names were checked against the schema before they got
+ * here, and every value is bound as a parameter by Sequelize: there is no path from a request to SQL text.
+ */
+
+const OPERATORS = { eq: Op.eq, ne: Op.ne, gt: Op.gt, gte: Op.gte, lt: Op.lt, lte: Op.lte, in: Op.in } as const;
+
+function toCondition(cond: Condition): unknown {
+  if (cond === null || typeof cond !== 'object') return cond;
+  const out: Record<symbol, unknown> = {};
+  for (const [name, value] of Object.entries(cond)) {
+    if (value !== undefined) out[OPERATORS[name as keyof typeof OPERATORS]] = value;
+  }
+  return out;
+}
+
+function toWhere(where: Where | undefined): WhereOptions {
+  const out: Record<string, unknown> = {};
+  for (const [column, cond] of Object.entries(where ?? {})) out[column] = toCondition(cond);
+  return out as WhereOptions;
+}
+
+export async function runRead(db: WorkerDatabase, req: ReadRequest): Promise<Record<string, unknown>[]> {
+  const rows = await db.tables[req.table].findAll({
+    attributes: req.columns,
+    where: toWhere(req.where),
+    order: req.orderBy?.map((o) => [o.column, o.direction.toUpperCase()]),
+    limit: req.limit,
+    raw: true,
+  });
+  return rows as unknown as Record<string, unknown>[];
+}
+
+export interface WriteOutcome {
+  changes: number;
+  insertedId?: number | string;
+  /** The write as applied, with any key the database assigned: what goes into the replication log. */
+  resolved: SyncOp;
+}
+
+/** Applies one write inside `t`. Constraint violations become ConflictError (409). */
+export async function applyWrite(db: WorkerDatabase, op: WriteOp | SyncOp, t: Transaction): Promise<WriteOutcome> {
+  try {
+    switch (op.op) {
+      case 'insert': {
+        const created = await db.tables[op.table].create(op.values, { transaction: t });
+        const keyColumn = autoIncrementColumn(op.table);
+        const insertedId = keyColumn ? (created.get(keyColumn) as number) : undefined;
+        const values = keyColumn ? { ...op.values, [keyColumn]: insertedId ?? null } : op.values;
+        return { changes: 1, insertedId, resolved: { ...op, values } };
+      }
+      case 'update': {
+        const [changes] = await db.tables[op.table].update(op.values, { where: toWhere(op.where), transaction: t });
+        return { changes, resolved: op };
+      }
+      case 'delete': {
+        const changes = await db.tables[op.table].destroy({ where: toWhere(op.where), transaction: t });
+        return { changes, resolved: op };
+      }
+      case 'clear': {
+        let changes = 0;
+        // Children first, so that no foreign key is ever left dangling mid-way.
+        for (const name of [...TABLE_NAMES].reverse()) changes += await db.tables[name].destroy({ where: {}, transaction: t });
+        return { changes, resolved: op };
+      }
+      case 'epoch':
+        return { changes: 0, resolved: op };
+    }
+  } catch (err) {
+    if (err instanceof UniqueConstraintError) {
+      const fields = Object.keys(err.fields ?? {}).join(', ');
+      throw new ConflictError(`a row with the same ${fields || 'key'} already exists in ${'table' in op ? op.table : 'the table'}`);
+    }
+    if (err instanceof ForeignKeyConstraintError) {
+      throw new ConflictError(`the write refers to a row that does not exist (foreign key in ${'table' in op ? op.table : 'the table'})`);
+    }
+    throw err;
+  }
+}
