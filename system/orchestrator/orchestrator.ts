@@ -1,0 +1,100 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { configToEnv, type Config } from '../common/config/config';
+import type { Logger } from '../common/logging/logger';
+import { ZkClient } from '../common/zk/zk-client';
+import { createApp } from './http/app';
+import { OrchestratorMetrics } from './http/metrics';
+import { RpcClient } from './queue/rpc-client';
+import { ProcessRuntime } from './runtime/process-runtime';
+import type { WorkerRuntime } from './runtime/worker-runtime';
+import { Supervisor } from './supervision/supervisor';
+
+export interface OrchestratorOptions {
+  config: Config;
+  rabbitmqUrl: string;
+  zookeeperConnect: string;
+  log: Logger;
+  /** Defaults to the runtime named by WORKER_RUNTIME. */
+  runtime?: WorkerRuntime;
+}
+
+/*
+ * The DBaaS orchestrator: HTTP API in front, queues behind, and the supervisor that keeps the workers running.
+ */
+export class Orchestrator {
+  private server: Server | undefined;
+  private zk: ZkClient | undefined;
+  private rpc: RpcClient | undefined;
+  private supervisorRef: Supervisor | undefined;
+  private boundPort = 0;
+
+  constructor(private readonly o: OrchestratorOptions) {}
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.boundPort}`;
+  }
+
+  get supervisor(): Supervisor {
+    if (!this.supervisorRef) throw new Error('orchestrator not started');
+    return this.supervisorRef;
+  }
+
+  async start(): Promise<void> {
+    const { config, log } = this.o;
+    this.zk = new ZkClient({ connect: this.o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.zkSessionTimeoutMs });
+    await this.zk.connect();
+    this.rpc = new RpcClient({ url: this.o.rabbitmqUrl, timeoutMs: config.rpcTimeoutMs, syncMaxBytes: config.syncMaxBytes, log });
+    await this.rpc.start();
+
+    const runtime =
+      this.o.runtime ??
+      new ProcessRuntime({
+        baseEnv: { ...configToEnv(config), RABBITMQ_URL: this.o.rabbitmqUrl, ZOOKEEPER_CONNECT: this.o.zookeeperConnect },
+        logDir: path.join(config.dataDir, 'logs'),
+        log,
+      });
+    this.supervisorRef = new Supervisor({
+      runtime,
+      zk: this.zk,
+      log,
+      initialSlaves: config.initialSlaves,
+      maxSlaves: config.maxSlaves,
+      startTimeoutMs: config.workerStartTimeoutMs,
+      stopTimeoutMs: config.workerStopTimeoutMs,
+      workerEnv: () => ({}),
+    });
+
+    const metrics = new OrchestratorMetrics();
+    const app = createApp({
+      rpc: this.rpc,
+      supervisor: this.supervisorRef,
+      metrics,
+      log,
+      token: config.token,
+      bodyLimit: config.bodyLimit,
+      onRead: () => undefined,
+    });
+    await this.supervisorRef.bootstrap();
+    this.server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.orchestratorPort, config.bindHost, () => resolve(s));
+      s.once('error', reject);
+    });
+    const address = this.server.address();
+    this.boundPort = typeof address === 'object' && address ? address.port : config.orchestratorPort;
+    log.info({ url: this.url }, 'orchestrator listening');
+  }
+
+  /** Graceful stop: no new requests, every worker stopped, connections closed. */
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections?.();
+    await this.supervisorRef?.close();
+    await this.rpc?.close();
+    this.zk?.close();
+  }
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { ConfirmChannel } from 'amqplib';
+import { assertQueues, connectAmqp, parseJson, type ChannelModel } from '../../common/amqp/amqp';
+import { DbaasError, TimeoutError, UnavailableError } from '../../common/errors/errors';
+import type { Logger } from '../../common/logging/logger';
+import { QUEUES, controlQueue, replySchema, type ControlRequest, type OkReply, type WriteMessage } from '../../common/protocol/messages';
+import type { ReadRequest } from '../../common/protocol/requests';
+import { sleep } from '../../common/services/wait-for';
+
+export interface RpcClientOptions {
+  url: string;
+  /** How long a request waits for its reply before it fails with 504. */
+  timeoutMs: number;
+  syncMaxBytes: number;
+  log: Logger;
+}
+
+interface Pending {
+  resolve: (reply: OkReply) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/*
+ * The orchestrator's side of the queues: it publishes reads to readQ and writes to writeQ (with publisher confirms),
+ * each with a correlation id and replyTo=responseQ, and matches the replies that come back on responseQ.
+ * It reconnects by itself when the broker goes away; requests in flight then fail with 503 or 504.
+ */
+export class RpcClient {
+  private connection: ChannelModel | undefined;
+  private channel: ConfirmChannel | undefined;
+  private readonly pending = new Map<string, Pending>();
+  private closed = false;
+  private connecting: Promise<void> | undefined;
+
+  constructor(private readonly o: RpcClientOptions) {}
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  private connect(): Promise<void> {
+    this.connecting ??= (async () => {
+      const connection = await connectAmqp(this.o.url, this.o.log, 60000);
+      connection.on('error', (err: Error) => this.o.log.warn({ err: err.message }, 'RabbitMQ connection error'));
+      connection.on('close', () => {
+        this.connection = undefined;
+        this.channel = undefined;
+        if (!this.closed) {
+          this.o.log.warn('lost the RabbitMQ connection; reconnecting');
+          void this.reconnect();
+        }
+      });
+      const channel = await connection.createConfirmChannel();
+      await assertQueues(channel, this.o.syncMaxBytes);
+      // responseQ is ours alone; replies to requests that timed out may still be there from before a restart.
+      await channel.purgeQueue(QUEUES.response);
+      await channel.consume(QUEUES.response, (msg) => msg && this.onReply(msg.properties.correlationId, parseJson(msg)), { noAck: true });
+      this.connection = connection;
+      this.channel = channel;
+    })().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async reconnect(): Promise<void> {
+    while (!this.closed && !this.channel) {
+      try {
+        await this.connect();
+        this.o.log.info('reconnected to RabbitMQ');
+      } catch (err) {
+        this.o.log.warn({ err: (err as Error).message }, 'reconnect failed; retrying');
+        await sleep(500);
+      }
+    }
+  }
+
+  private onReply(correlationId: unknown, body: unknown): void {
+    if (typeof correlationId !== 'string') return;
+    const waiting = this.pending.get(correlationId);
+    if (!waiting) return;
+    this.pending.delete(correlationId);
+    clearTimeout(waiting.timer);
+    const parsed = replySchema.safeParse(body);
+    if (!parsed.success) return waiting.reject(new DbaasError('internal', 'a worker sent a malformed reply'));
+    const reply = parsed.data;
+    if (reply.ok) waiting.resolve(reply);
+    else waiting.reject(new DbaasError(reply.error.code, reply.error.message));
+  }
+
+  private call(queue: string, body: unknown, what: string, timeoutMs = this.o.timeoutMs): Promise<OkReply> {
+    const channel = this.channel;
+    if (!channel) return Promise.reject(new UnavailableError('the message broker is not reachable right now; retry shortly'));
+    const correlationId = randomUUID();
+    return new Promise<OkReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(correlationId);
+        reject(new TimeoutError(`no worker answered the ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(correlationId, { resolve, reject, timer });
+      channel.sendToQueue(
+        queue,
+        Buffer.from(JSON.stringify(body)),
+        { correlationId, replyTo: QUEUES.response, contentType: 'application/json', persistent: queue === QUEUES.write },
+        (err) => {
+          if (!err) return;
+          const waiting = this.pending.get(correlationId);
+          if (!waiting) return;
+          this.pending.delete(correlationId);
+          clearTimeout(waiting.timer);
+          waiting.reject(new UnavailableError(`the broker did not accept the ${what}`));
+        },
+      );
+    });
+  }
+
+  read(request: ReadRequest): Promise<OkReply> {
+    return this.call(QUEUES.read, request, 'read');
+  }
+
+  write(request: Omit<WriteMessage, 'writeId'> & { writeId?: string }): Promise<OkReply> {
+    const writeId = request.writeId ?? randomUUID();
+    return this.call(QUEUES.write, { writeId, request: request.request }, 'write');
+  }
+
+  /** Asks one worker directly (its control queue): checksums, or a read on that replica. */
+  control(workerId: string, request: ControlRequest, timeoutMs?: number): Promise<OkReply> {
+    return this.call(controlQueue(workerId), request, `control request to worker ${workerId}`, timeoutMs);
+  }
+
+  get connected(): boolean {
+    return this.channel !== undefined;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new UnavailableError('the orchestrator is shutting down'));
+      this.pending.delete(id);
+    }
+    await this.connection?.close().catch(() => undefined);
+  }
+}

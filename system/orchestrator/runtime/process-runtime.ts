@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../../common/logging/logger';
+import type { WorkerHandle, WorkerRuntime } from './worker-runtime';
+
+export interface ProcessRuntimeOptions {
+  /** Environment every worker gets (configuration and service endpoints). */
+  baseEnv: Record<string, string>;
+  /** Where each worker's stdout/stderr go: <logDir>/<id>.log. */
+  logDir: string;
+  log: Logger;
+}
+
+const WORKER_ENTRY = path.resolve(__dirname, '../../worker/main.ts');
+
+/** Workers as child processes of the orchestrator: the embedded default. A worker's PID is its OS PID. */
+export class ProcessRuntime extends EventEmitter implements WorkerRuntime {
+  readonly name = 'process' as const;
+  private readonly children = new Map<string, { child: ChildProcess; handle: WorkerHandle; exited: Promise<void> }>();
+
+  constructor(private readonly options: ProcessRuntimeOptions) {
+    super();
+    fs.mkdirSync(options.logDir, { recursive: true });
+  }
+
+  async start(id: string, env: Record<string, string>): Promise<WorkerHandle> {
+    const out = fs.openSync(path.join(this.options.logDir, `${id}.log`), 'a');
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...this.options.baseEnv, ...env, WORKER_ID: id },
+      stdio: ['ignore', out, out],
+    });
+    fs.closeSync(out);
+    if (child.pid === undefined) {
+      await new Promise((resolve) => child.once('error', resolve));
+      throw new Error(`could not start worker ${id}`);
+    }
+    const handle: WorkerHandle = { id, pid: child.pid, startedAt: Date.now() };
+    const exited = new Promise<void>((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.children.delete(id);
+        this.options.log.info({ id, pid: handle.pid, code, signal }, 'worker exited');
+        this.emit('exit', { id, pid: handle.pid, code, signal, startedAt: handle.startedAt });
+        resolve();
+      });
+    });
+    this.children.set(id, { child, handle, exited });
+    return handle;
+  }
+
+  async signal(id: string, signal: NodeJS.Signals): Promise<void> {
+    const entry = this.children.get(id);
+    if (!entry) throw new Error(`no running worker ${id}`);
+    entry.child.kill(signal);
+  }
+
+  async stop(id: string, timeoutMs: number): Promise<void> {
+    const entry = this.children.get(id);
+    if (!entry) return;
+    entry.child.kill('SIGTERM');
+    const timer = setTimeout(() => entry.child.kill('SIGKILL'), timeoutMs);
+    await entry.exited;
+    clearTimeout(timer);
+  }
+
+  list(): WorkerHandle[] {
+    return [...this.children.values()].map((c) => c.handle);
+  }
+
+  async close(timeoutMs: number): Promise<void> {
+    await Promise.all([...this.children.keys()].map((id) => this.stop(id, timeoutMs)));
+  }
+}

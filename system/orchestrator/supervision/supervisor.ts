@@ -1,0 +1,200 @@
+import { EventEmitter } from 'node:events';
+import { NotFoundError } from '../../common/errors/errors';
+import type { Logger } from '../../common/logging/logger';
+import { ZK_PATHS, workerPath, type WorkerInfo } from '../../common/zk/paths';
+import { listWorkers, readMaster } from '../../common/zk/workers-directory';
+import type { ZkClient } from '../../common/zk/zk-client';
+import { sleep, waitUntil } from '../../common/services/wait-for';
+import type { WorkerExit, WorkerHandle, WorkerRuntime } from '../runtime/worker-runtime';
+
+export interface SupervisorOptions {
+  runtime: WorkerRuntime;
+  zk: ZkClient;
+  log: Logger;
+  initialSlaves: number;
+  maxSlaves: number;
+  startTimeoutMs: number;
+  stopTimeoutMs: number;
+  /** Extra environment for a new worker. */
+  workerEnv: (id: string) => Record<string, string>;
+}
+
+/** A worker as the orchestrator reports it: what the runtime runs, joined with what it registered in ZooKeeper. */
+export interface WorkerView {
+  id: string;
+  pid: number;
+  role: WorkerInfo['role'] | 'unknown';
+  state: WorkerInfo['state'] | 'unregistered';
+  appliedLsn: number | null;
+  epoch: number | null;
+}
+
+/*
+ * The one owner of the worker count. It keeps one master plus the wanted number of slaves running: it replaces
+ * workers that die, starts and stops slaves when the wanted count changes, and kills workers on the crash APIs.
+ * All changes go through one serialized reconcile pass, so scaling and crash recovery cannot race into a wrong count.
+ * The master itself is not chosen here: the workers elect it among themselves through ZooKeeper.
+ */
+export class Supervisor extends EventEmitter {
+  private wanted: number;
+  private readonly stopping = new Set<string>();
+  private readonly registered = new Set<string>();
+  private reconciling = false;
+  private again = false;
+  private closed = false;
+  private counter = 0;
+  private recentFailures = 0;
+  private readonly wake = () => this.reconcile();
+
+  constructor(private readonly o: SupervisorOptions) {
+    super();
+    this.wanted = o.initialSlaves;
+    o.runtime.on('exit', (exit: WorkerExit) => void this.onExit(exit));
+  }
+
+  get wantedSlaves(): number {
+    return this.wanted;
+  }
+
+  /** Starts the first worker, waits until it is an elected, ready master, then starts the slaves. */
+  async bootstrap(): Promise<void> {
+    const existing = await listWorkers(this.o.zk);
+    if (existing.length > 0) {
+      this.o.log.warn({ count: existing.length }, 'workers of an earlier run are still registered; they will expire with their sessions');
+    }
+    await this.startWorker();
+    await waitUntil(
+      'the first worker to become master',
+      async () => (await listWorkers(this.o.zk)).some((w) => w.role === 'master' && w.state === 'ready'),
+      this.o.startTimeoutMs,
+      50,
+    );
+    await this.reconcileNow();
+    await this.o.zk.getChildren(ZK_PATHS.workers, this.wake);
+  }
+
+  /** Sets the wanted slave count (clamped to 1..maxSlaves) and converges to it. */
+  async setWantedSlaves(n: number): Promise<void> {
+    this.wanted = Math.max(1, Math.min(this.o.maxSlaves, n));
+    await this.reconcileNow();
+  }
+
+  reconcile(): void {
+    void this.reconcileNow().catch((err) => this.o.log.error({ err: (err as Error).message }, 'reconcile failed'));
+  }
+
+  private async reconcileNow(): Promise<void> {
+    if (this.closed) return;
+    if (this.reconciling) {
+      this.again = true;
+      return;
+    }
+    this.reconciling = true;
+    try {
+      do {
+        this.again = false;
+        await this.pass();
+      } while (this.again && !this.closed);
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  private async pass(): Promise<void> {
+    const infos = await listWorkers(this.o.zk, this.wake);
+    const byId = new Map(infos.map((i) => [i.id, i]));
+    const live = this.o.runtime.list().filter((h) => !this.stopping.has(h.id));
+    for (const h of live) {
+      if (byId.has(h.id)) this.registered.add(h.id);
+      else if (this.registered.has(h.id)) {
+        // It was registered and its session is gone: ZooKeeper considers it dead, so it must be (it may be paused).
+        this.o.log.warn({ id: h.id, pid: h.pid }, 'worker lost its ZooKeeper session; killing it');
+        await this.o.runtime.signal(h.id, 'SIGKILL').catch(() => undefined);
+      }
+    }
+    const running = live.filter((h) => !this.registered.has(h.id) || byId.has(h.id));
+    const want = 1 + this.wanted;
+    if (running.length < want) {
+      if (this.recentFailures > 0) await sleep(Math.min(5000, 200 * 2 ** this.recentFailures));
+      await Promise.all(Array.from({ length: want - running.length }, () => this.startWorker()));
+    } else if (running.length > want) {
+      const masterId = (await readMaster(this.o.zk))?.id;
+      const victims = running
+        .filter((h) => h.id !== masterId && byId.get(h.id)?.role !== 'master')
+        .sort((a, b) => b.pid - a.pid)
+        .slice(0, running.length - want);
+      for (const v of victims) this.o.log.info({ id: v.id, pid: v.pid }, 'scaling in: stopping slave');
+      await Promise.all(victims.map((v) => this.stopWorker(v)));
+    }
+  }
+
+  private async startWorker(): Promise<WorkerHandle> {
+    const id = `w${++this.counter}-${Date.now().toString(36)}`;
+    const handle = await this.o.runtime.start(id, this.o.workerEnv(id));
+    this.o.log.info({ id, pid: handle.pid }, 'started worker');
+    this.emit('started', handle);
+    return handle;
+  }
+
+  private async stopWorker(h: WorkerHandle): Promise<void> {
+    this.stopping.add(h.id);
+    try {
+      await this.o.runtime.stop(h.id, this.o.stopTimeoutMs);
+    } finally {
+      this.stopping.delete(h.id);
+    }
+  }
+
+  private async onExit(exit: WorkerExit): Promise<void> {
+    const planned = this.stopping.has(exit.id) || this.closed;
+    const lifetime = Date.now() - exit.startedAt;
+    this.recentFailures = !planned && lifetime < 3000 ? this.recentFailures + 1 : 0;
+    this.registered.delete(exit.id);
+    // An exited worker is certainly dead: remove its znodes now instead of waiting for its session to expire.
+    try {
+      const master = await readMaster(this.o.zk);
+      if (master?.id === exit.id) await this.o.zk.remove(ZK_PATHS.master);
+      await this.o.zk.remove(workerPath(exit.id));
+    } catch (err) {
+      this.o.log.warn({ err: (err as Error).message }, 'could not remove the znodes of an exited worker');
+    }
+    this.emit('exit', exit);
+    if (!this.closed) this.reconcile();
+  }
+
+  /** Kills the master (role 'master') or the slave with the highest PID (role 'slave') with SIGKILL. */
+  async crash(role: 'master' | 'slave'): Promise<number> {
+    const handles = this.o.runtime.list().filter((h) => !this.stopping.has(h.id));
+    const master = await readMaster(this.o.zk);
+    let victim: WorkerHandle | undefined;
+    if (role === 'master') victim = handles.find((h) => h.id === master?.id);
+    else victim = handles.filter((h) => h.id !== master?.id).sort((a, b) => b.pid - a.pid)[0];
+    if (!victim) throw new NotFoundError(`there is no ${role} worker to crash`);
+    this.o.log.warn({ role, id: victim.id, pid: victim.pid }, 'crash API: killing worker');
+    await this.o.runtime.signal(victim.id, 'SIGKILL');
+    return victim.pid;
+  }
+
+  async workers(): Promise<WorkerView[]> {
+    const infos = new Map((await listWorkers(this.o.zk)).map((i) => [i.id, i]));
+    return this.o.runtime
+      .list()
+      .map((h) => {
+        const i = infos.get(h.id);
+        return {
+          id: h.id,
+          pid: h.pid,
+          role: i?.role ?? 'unknown',
+          state: this.stopping.has(h.id) ? 'stopping' : (i?.state ?? 'unregistered'),
+          appliedLsn: i?.appliedLsn ?? null,
+          epoch: i?.epoch ?? null,
+        } satisfies WorkerView;
+      })
+      .sort((a, b) => a.pid - b.pid);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.o.runtime.close(this.o.stopTimeoutMs);
+  }
+}
