@@ -50,6 +50,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Under the process runtime the orchestrator is our parent: if it dies without stopping us, we stop too.
+  const parent = Number(process.env.WORKER_PARENT_PID || 0);
+  if (parent > 0) {
+    setInterval(() => process.ppid !== parent && shutdown('parent exited'), 1000).unref();
+  }
   try {
     await worker.start();
   } catch (err) {

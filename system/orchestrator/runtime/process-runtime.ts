@@ -28,7 +28,7 @@ export class ProcessRuntime extends EventEmitter implements WorkerRuntime {
   async start(id: string, env: Record<string, string>): Promise<WorkerHandle> {
     const out = fs.openSync(path.join(this.options.logDir, `${id}.log`), 'a');
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...this.options.baseEnv, ...env, WORKER_ID: id },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...this.options.baseEnv, ...env, WORKER_ID: id, WORKER_PARENT_PID: String(process.pid) },
       stdio: ['ignore', out, out],
     });
     fs.closeSync(out);

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../system/common/config/config';
+import { createLogger } from '../../system/common/logging/logger';
+import { localServices } from '../../system/common/services/ensure-services';
+import { Orchestrator } from '../../system/orchestrator/orchestrator';
+import { HttpClient } from './http-client';
+
+export interface TestSystem {
+  orchestrator: Orchestrator;
+  config: Config;
+  http: HttpClient;
+  rabbitmqUrl: string;
+  zookeeperConnect: string;
+  stop(): Promise<void>;
+}
+
+/*
+ * A whole DBaaS (orchestrator and worker processes) on the real servers of the integration run, isolated in a vhost
+ * and a ZooKeeper root of its own. Settings come through the same configuration as in production; tests shorten
+ * intervals by passing environment overrides.
+ */
+export async function startTestSystem(env: Record<string, string> = {}): Promise<TestSystem> {
+  const suite = `t-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const base = loadConfig();
+  const log = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'warn');
+  const { rabbitmq } = localServices(base, log);
+  let rabbitmqUrl = process.env.TEST_RABBITMQ_URL ?? base.rabbitmqUrl ?? rabbitmq.url('/');
+  const ownVhost = !base.rabbitmqUrl;
+  if (ownVhost) {
+    await rabbitmq.addVhost(suite);
+    rabbitmqUrl = rabbitmq.url(suite);
+  }
+  const zookeeperConnect = process.env.TEST_ZOOKEEPER_CONNECT ?? base.zookeeperConnect ?? `127.0.0.1:${base.localZookeeperPort}`;
+  const dataDir = path.resolve(base.dataDir, 'test', suite);
+  const config = loadConfig({
+    ...process.env,
+    ORCHESTRATOR_PORT: '0',
+    ZK_ROOT: `/test/${suite}`,
+    DATA_DIR: dataDir,
+    ZK_SESSION_TIMEOUT_MS: '1000',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    ...env,
+  });
+  const orchestrator = new Orchestrator({ config, rabbitmqUrl, zookeeperConnect, log });
+  const cleanup = async () => {
+    if (ownVhost) await rabbitmq.deleteVhost(suite);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await orchestrator.start();
+  } catch (err) {
+    await orchestrator.stop().catch(() => undefined);
+    await cleanup();
+    throw err;
+  }
+  return {
+    orchestrator,
+    config,
+    http: new HttpClient(orchestrator.url, config.token),
+    rabbitmqUrl,
+    zookeeperConnect,
+    stop: async () => {
+      await orchestrator.stop();
+      await cleanup();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { Config } from 'jest';
+
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] as [string, Record<string, unknown>] };
+
+/*
+ * Two projects: `unit` (no servers, fake clocks allowed) and `integration` (real RabbitMQ, ZooKeeper and worker
+ * processes; the global setup finds or starts the servers, each suite isolates itself with a vhost and a ZK root).
+ */
+const config: Config = {
+  projects: [
+    {
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{system,harness}/**/*.test.ts'],
+      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '/node_modules/'],
+      transform,
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{system,harness}/**/*.int.test.ts'],
+      transform,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/harness/testing/global-setup.ts',
+      globalTeardown: '<rootDir>/harness/testing/global-teardown.ts',
+      slowTestThreshold: 60,
+    },
+  ],
+  testTimeout: 120000,
+};
+
+export default config;
