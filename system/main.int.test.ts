@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { waitUntil } from './common/services/wait-for';
+import { HttpClient } from '../harness/testing/http-client';
+
+/*
+ * `npm start` as a user runs it: the whole system comes up, prints where it listens, requires the token when one is
+ * configured, and a SIGINT (Ctrl-C) stops every worker it started.
+ */
+test('npm start serves, enforces the token, and stops every worker on Ctrl-C', async () => {
+  const port = 18000 + (process.pid % 1000);
+  const root = path.resolve(__dirname, '..');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'system/main.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ORCHESTRATOR_PORT: String(port),
+      ZK_ROOT: `/test/main-${process.pid}`,
+      DATA_DIR: path.join(root, '.data', 'test', `main-${process.pid}`),
+      DBAAS_TOKEN: 's3cret',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    await waitUntil('npm start to print its address', async () => out.includes(`http://127.0.0.1:${port}`), 60000);
+    const anonymous = new HttpClient(`http://127.0.0.1:${port}`);
+    const authed = new HttpClient(`http://127.0.0.1:${port}`, 's3cret');
+    expect((await anonymous.get('/healthz')).status).toBe(200);
+    expect((await anonymous.get('/api/v1/worker/list')).status).toBe(401);
+    expect((await new HttpClient(`http://127.0.0.1:${port}`, 'wrong').get('/api/v1/worker/list')).status).toBe(401);
+    const list = await authed.get<number[]>('/api/v1/worker/list');
+    expect(list.status).toBe(200);
+    expect(list.body).toHaveLength(2);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    for (const pid of list.body) expect(() => process.kill(pid, 0)).toThrow();
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
