@@ -66,6 +66,7 @@ export class Orchestrator {
       maxSlaves: config.maxSlaves,
       startTimeoutMs: config.workerStartTimeoutMs,
       stopTimeoutMs: config.workerStopTimeoutMs,
+      killLostWorkers: config.killLostWorkers,
       workerEnv: () => ({}),
     });
 

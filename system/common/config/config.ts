@@ -34,6 +34,9 @@ const envSchema = z.object({
   GATEWAY_PORT: port.default(8080),
   USERS_PORT: port.default(8081),
   RIDES_PORT: port.default(8082),
+  USERS_URL: optionalString,
+  RIDES_URL: optionalString,
+  RIDESHARE_TIMEOUT_MS: positiveMs.default(10000),
   BODY_LIMIT: z.string().default('100kb'),
   DBAAS_TOKEN: optionalString,
 
@@ -43,6 +46,7 @@ const envSchema = z.object({
   MAX_SLAVES: z.coerce.number().int().min(1).default(8),
   WORKER_START_TIMEOUT_MS: positiveMs.default(30000),
   WORKER_STOP_TIMEOUT_MS: positiveMs.default(5000),
+  KILL_LOST_WORKERS: flag.default(true),
   DATA_DIR: z.string().default('.data'),
 
   // Autoscaling.
@@ -73,6 +77,12 @@ export type Config = Readonly<{
   gatewayPort: number;
   usersPort: number;
   ridesPort: number;
+  /** Where the rides service and the gateway reach the users service. */
+  usersUrl: string;
+  /** Where the gateway reaches the rides service. */
+  ridesUrl: string;
+  /** How long a RideShare service waits for the DBaaS, the users service or (gateway) a service. */
+  rideshareTimeoutMs: number;
   bodyLimit: string;
   token: string | undefined;
   workerRuntime: 'process' | 'docker';
@@ -80,6 +90,7 @@ export type Config = Readonly<{
   maxSlaves: number;
   workerStartTimeoutMs: number;
   workerStopTimeoutMs: number;
+  killLostWorkers: boolean;
   dataDir: string;
   scaleIntervalMs: number;
   readsPerSlave: number;
@@ -115,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gatewayPort: e.GATEWAY_PORT,
     usersPort: e.USERS_PORT,
     ridesPort: e.RIDES_PORT,
+    usersUrl: e.USERS_URL ?? `http://127.0.0.1:${e.USERS_PORT}`,
+    ridesUrl: e.RIDES_URL ?? `http://127.0.0.1:${e.RIDES_PORT}`,
+    rideshareTimeoutMs: e.RIDESHARE_TIMEOUT_MS,
     bodyLimit: e.BODY_LIMIT,
     token: e.DBAAS_TOKEN,
     workerRuntime: e.WORKER_RUNTIME,
@@ -122,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSlaves: e.MAX_SLAVES,
     workerStartTimeoutMs: e.WORKER_START_TIMEOUT_MS,
     workerStopTimeoutMs: e.WORKER_STOP_TIMEOUT_MS,
+    killLostWorkers: e.KILL_LOST_WORKERS,
     dataDir: path.resolve(e.DATA_DIR),
     scaleIntervalMs: e.SCALE_INTERVAL_MS,
     readsPerSlave: e.READS_PER_SLAVE,
@@ -150,6 +165,9 @@ export function configToEnv(config: Config): Record<string, string> {
     GATEWAY_PORT: String(config.gatewayPort),
     USERS_PORT: String(config.usersPort),
     RIDES_PORT: String(config.ridesPort),
+    USERS_URL: config.usersUrl,
+    RIDES_URL: config.ridesUrl,
+    RIDESHARE_TIMEOUT_MS: String(config.rideshareTimeoutMs),
     BODY_LIMIT: config.bodyLimit,
     DBAAS_TOKEN: config.token,
     WORKER_RUNTIME: config.workerRuntime,
@@ -157,6 +175,7 @@ export function configToEnv(config: Config): Record<string, string> {
     MAX_SLAVES: String(config.maxSlaves),
     WORKER_START_TIMEOUT_MS: String(config.workerStartTimeoutMs),
     WORKER_STOP_TIMEOUT_MS: String(config.workerStopTimeoutMs),
+    KILL_LOST_WORKERS: String(config.killLostWorkers),
     DATA_DIR: config.dataDir,
     SCALE_INTERVAL_MS: String(config.scaleIntervalMs),
     READS_PER_SLAVE: String(config.readsPerSlave),

@@ -66,8 +66,10 @@ export function createApp(d: AppDeps): express.Express {
         if (!parsed.success) throw new ValidationError(`invalid write request: ${describeIssues(parsed.error)}`);
         const { writeId, ...request } = parsed.data;
         const reply = await d.rpc.write({ writeId, request });
-        res.status(request.op === 'insert' && !reply.duplicate ? 201 : 200).json({
+        // A redelivered write is answered like the first delivery: the client asked once, its write happened once.
+        res.status(request.op === 'insert' ? 201 : 200).json({
           lsn: reply.lsn,
+          worker: reply.worker,
           changes: reply.changes ?? 0,
           ...(reply.insertedId !== undefined ? { insertedId: reply.insertedId } : {}),
           ...(reply.duplicate ? { duplicate: true } : {}),
@@ -81,7 +83,7 @@ export function createApp(d: AppDeps): express.Express {
     .post(
       timed('clear', async (_req, res) => {
         const reply = await d.rpc.write({ request: { op: 'clear' } });
-        res.json({ lsn: reply.lsn, changes: reply.changes ?? 0 });
+        res.json({ lsn: reply.lsn, worker: reply.worker, changes: reply.changes ?? 0 });
       }),
     )
     .all(methodNotAllowed(['POST']));

@@ -15,6 +15,8 @@ export interface SupervisorOptions {
   maxSlaves: number;
   startTimeoutMs: number;
   stopTimeoutMs: number;
+  /** Kill a worker whose ZooKeeper session is gone while its process still runs (it may be paused). */
+  killLostWorkers: boolean;
   /** Extra environment for a new worker. */
   workerEnv: (id: string) => Record<string, string>;
 }
@@ -106,7 +108,7 @@ export class Supervisor extends EventEmitter {
     const live = this.o.runtime.list().filter((h) => !this.stopping.has(h.id));
     for (const h of live) {
       if (byId.has(h.id)) this.registered.add(h.id);
-      else if (this.registered.has(h.id)) {
+      else if (this.registered.has(h.id) && this.o.killLostWorkers) {
         // It was registered and its session is gone: ZooKeeper considers it dead, so it must be (it may be paused).
         this.o.log.warn({ id: h.id, pid: h.pid }, 'worker lost its ZooKeeper session; killing it');
         await this.o.runtime.signal(h.id, 'SIGKILL').catch(() => undefined);

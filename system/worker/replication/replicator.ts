@@ -123,13 +123,14 @@ export class Replicator extends EventEmitter {
               s.appliedLsn = r.lsn;
               continue;
             }
+            let outcome: { changes: number; insertedId?: number | string } = { changes: 0 };
             try {
-              await applyWrite(this.db, r.op, t);
+              outcome = await applyWrite(this.db, r.op, t);
             } catch (err) {
               // Replicas apply the master's committed sequence; a failure here means they diverged. Say so loudly.
               this.log.error({ lsn: r.lsn, writeId: r.writeId, err: (err as Error).message }, 'a replicated write failed to apply');
             }
-            await this.db.recordWrite(r.writeId, r.lsn, t);
+            await this.db.recordWrite(r.writeId, { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId }, t);
             s.appliedLsn = r.lsn;
           }
           await this.db.saveReplicationState(s, t);

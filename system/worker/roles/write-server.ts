@@ -83,13 +83,14 @@ export class WriteServer {
   private async apply(message: WriteMessage) {
     const { writeId, request } = message;
     const already = await this.db.appliedWrite(writeId);
-    if (already !== undefined) return { lsn: already, changes: 0, duplicate: true };
+    // A redelivered write (its master died before acking it) is answered as the first time, from the stored outcome.
+    if (already !== undefined) return { ...already, duplicate: true };
     if (!this.lease.valid()) throw new FencedError('ZooKeeper lease lapsed before the write');
     const state = this.replicator.current;
     const lsn = state.appliedLsn + 1;
     const outcome = await this.db.transaction(async (t) => {
       const result = await applyWrite(this.db, request, t);
-      await this.db.recordWrite(writeId, lsn, t);
+      await this.db.recordWrite(writeId, { lsn, changes: result.changes, insertedId: result.insertedId }, t);
       await this.db.saveReplicationState({ ...state, appliedLsn: lsn, epoch: this.options.epoch }, t);
       await this.publisher.append({ lsn, epoch: this.options.epoch, writeId, master: this.options.pid, op: result.resolved });
       // The record is in the log; it counts only if it was appended while this worker was certainly the master.

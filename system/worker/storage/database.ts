@@ -26,6 +26,15 @@ class ReplicationRow extends Model {
 class AppliedWrite extends Model {
   declare write_id: string;
   declare lsn: number;
+  declare changes: number;
+  declare inserted_id: string | null;
+}
+
+/** What a write did, kept with its writeId so that a redelivered write is answered exactly as the first time. */
+export interface AppliedOutcome {
+  lsn: number;
+  changes: number;
+  insertedId?: number | string;
 }
 
 export class WorkerDatabase {
@@ -66,6 +75,9 @@ export class WorkerDatabase {
       {
         write_id: { type: DataTypes.STRING(128), primaryKey: true },
         lsn: { type: DataTypes.INTEGER, allowNull: false },
+        changes: { type: DataTypes.INTEGER, allowNull: false },
+        // JSON of the inserted key (number or string), null when the write inserted nothing.
+        inserted_id: { type: DataTypes.STRING(256), allowNull: true },
       },
       { sequelize, tableName: '_applied_writes', timestamps: false },
     );
@@ -88,14 +100,16 @@ export class WorkerDatabase {
     );
   }
 
-  /** The LSN a writeId was applied at, if it was. */
-  async appliedWrite(writeId: string, transaction?: Transaction): Promise<number | undefined> {
+  /** The outcome of a writeId, if it was applied. */
+  async appliedWrite(writeId: string, transaction?: Transaction): Promise<AppliedOutcome | undefined> {
     const row = await AppliedWrite.findByPk(writeId, { transaction });
-    return row?.lsn;
+    if (!row) return undefined;
+    return { lsn: row.lsn, changes: row.changes, ...(row.inserted_id !== null ? { insertedId: JSON.parse(row.inserted_id) } : {}) };
   }
 
-  async recordWrite(writeId: string, lsn: number, transaction: Transaction): Promise<void> {
-    await AppliedWrite.create({ write_id: writeId, lsn }, { transaction });
+  async recordWrite(writeId: string, outcome: AppliedOutcome, transaction: Transaction): Promise<void> {
+    const inserted_id = outcome.insertedId === undefined ? null : JSON.stringify(outcome.insertedId);
+    await AppliedWrite.create({ write_id: writeId, lsn: outcome.lsn, changes: outcome.changes, inserted_id }, { transaction });
   }
 
   transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { ConflictError, DbaasError, TimeoutError, UnavailableError } from '../../common/errors/errors';
+import type { ReadRequest, WriteRequest } from '../../common/protocol/requests';
+import { errorMessage, requestJson, type JsonAnswer } from './http-json';
+import type { LsnTracker } from './lsn';
+
+export interface DbaasClientOptions {
+  /** The orchestrator, e.g. http://127.0.0.1:80. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <token>` when set. */
+  token: string | undefined;
+  timeoutMs: number;
+  /** The service's highest seen LSN: every answer moves it on, every read waits for it. */
+  lsn: LsnTracker;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface WriteResult {
+  lsn: number;
+  changes: number;
+  insertedId?: number | string;
+}
+
+const lsnSchema = z.number().int().min(0);
+const readReply = z.object({ rows: z.array(z.record(z.string(), z.unknown())), lsn: lsnSchema });
+const writeReply = z.object({ lsn: lsnSchema, changes: z.number().int().min(0), insertedId: z.union([z.number(), z.string()]).optional() });
+
+/*
+ * The RideShare services' only way to their data: structured requests to the orchestrator's db/read, db/write and
+ * db/clear. A duplicate key or a broken reference comes back as ConflictError for the domain to name; the rest of
+ * the DBaaS's failures keep their meaning (504 timeout, 503 unavailable) or are a 500 (the request was ours).
+ */
+export class DbaasClient {
+  constructor(private readonly o: DbaasClientOptions) {}
+
+  /** A read that sees at least every write this service has seen (and `atLeast`, from the caller). */
+  async read(request: Omit<ReadRequest, 'minLsn'>, atLeast = 0): Promise<Row[]> {
+    const minLsn = Math.max(this.o.lsn.highest, atLeast);
+    const answer = await this.call('/api/v1/db/read', minLsn > 0 ? { ...request, minLsn } : request);
+    const reply = this.decode(readReply, answer, 'read');
+    this.o.lsn.observe(reply.lsn);
+    return reply.rows;
+  }
+
+  async write(request: WriteRequest): Promise<WriteResult> {
+    const answer = await this.call('/api/v1/db/write', request);
+    const reply = this.decode(writeReply, answer, 'write');
+    this.o.lsn.observe(reply.lsn);
+    return reply;
+  }
+
+  /** Empties every table of the DBaaS. */
+  async clear(): Promise<void> {
+    const answer = await this.call('/api/v1/db/clear', undefined);
+    this.o.lsn.observe(this.decode(z.object({ lsn: lsnSchema }), answer, 'clear').lsn);
+  }
+
+  private async call(path: string, body: unknown): Promise<JsonAnswer> {
+    const answer = await requestJson(`${this.o.baseUrl}${path}`, {
+      method: 'POST',
+      body,
+      headers: this.o.token ? { authorization: `Bearer ${this.o.token}` } : {},
+      timeoutMs: this.o.timeoutMs,
+      what: 'the DBaaS orchestrator',
+    });
+    if (answer.status < 300) return answer;
+    const message = errorMessage(answer);
+    switch (answer.status) {
+      case 409:
+        throw new ConflictError(message);
+      case 504:
+        throw new TimeoutError(`the database did not answer in time: ${message}`);
+      case 503:
+        throw new UnavailableError(`the database is unavailable: ${message}`);
+      default:
+        throw new DbaasError('internal', `the database refused a request (${answer.status}): ${message}`);
+    }
+  }
+
+  private decode<S extends z.ZodType>(schema: S, answer: JsonAnswer, what: string): z.output<S> {
+    const parsed = schema.safeParse(answer.body);
+    if (!parsed.success) throw new UnavailableError(`the DBaaS orchestrator gave an unexpected answer to a ${what}`);
+    return parsed.data;
+  }
+}

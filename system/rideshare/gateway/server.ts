@@ -1,0 +1,27 @@
+import http from 'node:http';
+import type { Logger } from '../../common/logging/logger';
+import { listen, type RunningServer } from '../common/http-server';
+import { createGatewayApp } from './app';
+
+export interface GatewayOptions {
+  host: string;
+  /** 0: any free port. */
+  port: number;
+  usersUrl: string;
+  ridesUrl: string;
+  timeoutMs: number;
+  log: Logger;
+}
+
+export async function startGateway(o: GatewayOptions): Promise<RunningServer> {
+  const agent = new http.Agent({ keepAlive: true });
+  const app = createGatewayApp({ upstreams: { users: o.usersUrl, rides: o.ridesUrl }, timeoutMs: o.timeoutMs, agent, log: o.log });
+  const server = await listen(app, o.port, o.host);
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      agent.destroy();
+    },
+  };
+}
