@@ -6,6 +6,7 @@ import { ZkClient } from '../common/zk/zk-client';
 import { createApp } from './http/app';
 import { OrchestratorMetrics } from './http/metrics';
 import { RpcClient } from './queue/rpc-client';
+import { Autoscaler } from './scaling/autoscaler';
 import { ProcessRuntime } from './runtime/process-runtime';
 import type { WorkerRuntime } from './runtime/worker-runtime';
 import { Supervisor } from './supervision/supervisor';
@@ -27,6 +28,7 @@ export class Orchestrator {
   private zk: ZkClient | undefined;
   private rpc: RpcClient | undefined;
   private supervisorRef: Supervisor | undefined;
+  private autoscaler: Autoscaler | undefined;
   private boundPort = 0;
 
   constructor(private readonly o: OrchestratorOptions) {}
@@ -70,7 +72,23 @@ export class Orchestrator {
       workerEnv: () => ({}),
     });
 
+    const supervisor = this.supervisorRef;
     const metrics = new OrchestratorMetrics();
+    const autoscaler = new Autoscaler({
+      intervalMs: config.scaleIntervalMs,
+      readsPerSlave: config.readsPerSlave,
+      maxSlaves: config.maxSlaves,
+      apply: async (wanted) => {
+        metrics.scalingDecisions.inc();
+        await supervisor.setWantedSlaves(wanted);
+      },
+      log,
+    });
+    this.autoscaler = autoscaler;
+    const scalingView = async () => {
+      const slaves = (await supervisor.workers()).filter((w) => w.role !== 'master' && w.state !== 'stopping').length;
+      return { ...autoscaler.snapshot(), wantedSlaves: supervisor.wantedSlaves, actualSlaves: slaves };
+    };
     const app = createApp({
       rpc: this.rpc,
       supervisor: this.supervisorRef,
@@ -78,7 +96,13 @@ export class Orchestrator {
       log,
       token: config.token,
       bodyLimit: config.bodyLimit,
-      onRead: () => undefined,
+      onRead: () => autoscaler.recordRead(),
+      views: { scaling: scalingView },
+      gauges: () => {
+        const s = autoscaler.snapshot();
+        metrics.scalingReads.set(s.readsThisInterval);
+        metrics.scalingWanted.set(supervisor.wantedSlaves);
+      },
     });
     await this.supervisorRef.bootstrap();
     this.server = await new Promise<Server>((resolve, reject) => {
@@ -94,6 +118,7 @@ export class Orchestrator {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections?.();
+    this.autoscaler?.stop();
     await this.supervisorRef?.close();
     await this.rpc?.close();
     this.zk?.close();

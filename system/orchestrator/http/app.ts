@@ -19,6 +19,8 @@ export interface AppDeps {
   onRead: () => void;
   /** Extra read-only views (scaling state) keyed by path under /api/v1. */
   views?: Record<string, () => unknown>;
+  /** Refreshes gauges that are read off other parts just before /metrics answers. */
+  gauges?: () => void;
 }
 
 /*
@@ -126,7 +128,7 @@ export function createApp(d: AppDeps): express.Express {
   for (const [path, view] of Object.entries(d.views ?? {})) {
     app
       .route(`/api/v1/${path}`)
-      .get((_req, res) => void res.json(view()))
+      .get(async (_req, res) => void res.json(await view()))
       .all(methodNotAllowed(['GET']));
   }
 
@@ -134,6 +136,7 @@ export function createApp(d: AppDeps): express.Express {
     const workers = await d.supervisor.workers();
     d.metrics.workers.reset();
     for (const w of workers) d.metrics.workers.inc({ role: w.role });
+    d.gauges?.();
     res.set('Content-Type', d.metrics.registry.contentType);
     res.send(await d.metrics.registry.metrics());
   });

@@ -23,6 +23,22 @@ export class OrchestratorMetrics {
     registers: [this.registry],
   });
 
+  readonly scalingReads = new Gauge({
+    name: 'dbaas_scaling_reads_in_interval',
+    help: 'Database reads counted so far in the current scaling interval',
+    registers: [this.registry],
+  });
+  readonly scalingWanted = new Gauge({
+    name: 'dbaas_scaling_wanted_slaves',
+    help: 'Slave count the autoscaler currently wants',
+    registers: [this.registry],
+  });
+  readonly scalingDecisions = new Counter({
+    name: 'dbaas_scaling_decisions_total',
+    help: 'Scaling decisions taken (one per interval after the first read)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
