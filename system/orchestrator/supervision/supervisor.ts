@@ -152,6 +152,7 @@ export class Supervisor extends EventEmitter {
     const lifetime = Date.now() - exit.startedAt;
     this.recentFailures = !planned && lifetime < 3000 ? this.recentFailures + 1 : 0;
     this.registered.delete(exit.id);
+    if (this.closed) return;
     // An exited worker is certainly dead: remove its znodes now instead of waiting for its session to expire.
     try {
       const master = await readMaster(this.o.zk);
@@ -173,7 +174,17 @@ export class Supervisor extends EventEmitter {
     else victim = handles.filter((h) => h.id !== master?.id).sort((a, b) => b.pid - a.pid)[0];
     if (!victim) throw new NotFoundError(`there is no ${role} worker to crash`);
     this.o.log.warn({ role, id: victim.id, pid: victim.pid }, 'crash API: killing worker');
+    // Answer once the worker is gone, so that worker/list read after the crash call no longer shows it.
+    const gone = new Promise<void>((resolve) => {
+      const onExit = (exit: WorkerExit) => {
+        if (exit.id !== victim!.id) return;
+        this.o.runtime.off('exit', onExit);
+        resolve();
+      };
+      this.o.runtime.on('exit', onExit);
+    });
     await this.o.runtime.signal(victim.id, 'SIGKILL');
+    await Promise.race([gone, sleep(this.o.stopTimeoutMs)]);
     return victim.pid;
   }
 
