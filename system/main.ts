@@ -18,9 +18,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('dbaas', config.logLevel);
   const services = await ensureServices(config, log);
-  const orchestrator = new Orchestrator({ config, rabbitmqUrl: services.rabbitmqUrl, zookeeperConnect: services.zookeeperConnect, log });
   let rideshare: RideShareProcesses | undefined;
   let stopping = false;
+  const orchestrator = new Orchestrator({
+    config,
+    rabbitmqUrl: services.rabbitmqUrl,
+    zookeeperConnect: services.zookeeperConnect,
+    log,
+    onFatal: (reason) => void shutdown(`fatal: ${reason}`),
+  });
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;

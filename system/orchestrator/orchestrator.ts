@@ -18,6 +18,8 @@ export interface OrchestratorOptions {
   log: Logger;
   /** Defaults to the runtime named by WORKER_RUNTIME. */
   runtime?: WorkerRuntime;
+  /** Called when the orchestrator cannot go on (its ZooKeeper session expired); the owner should stop it. */
+  onFatal?: (reason: string) => void;
 }
 
 /*
@@ -49,6 +51,10 @@ export class Orchestrator {
   async start(): Promise<void> {
     const { config, log } = this.o;
     this.zk = new ZkClient({ connect: this.o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.zkSessionTimeoutMs });
+    this.zk.on('expired', () => {
+      log.fatal('the orchestrator lost its ZooKeeper session; its watches are gone');
+      this.o.onFatal?.('ZooKeeper session expired');
+    });
     await this.zk.connect();
     this.rpc = new RpcClient({ url: this.o.rabbitmqUrl, timeoutMs: config.rpcTimeoutMs, syncMaxBytes: config.syncMaxBytes, log });
     await this.rpc.start();
@@ -58,6 +64,7 @@ export class Orchestrator {
       new ProcessRuntime({
         baseEnv: { ...configToEnv(config), RABBITMQ_URL: this.o.rabbitmqUrl, ZOOKEEPER_CONNECT: this.o.zookeeperConnect },
         logDir: path.join(config.dataDir, 'logs'),
+        workersDir: path.join(config.dataDir, 'workers'),
         log,
       });
     this.supervisorRef = new Supervisor({

@@ -63,7 +63,7 @@ export class Worker {
     this.db = await WorkerDatabase.open(path.join(dir, 'db.sqlite'));
     this.replicator = new Replicator(this.db, log);
     await this.replicator.init();
-    this.replicator.on('failed', () => this.o.onFatal('replication failed', EXIT.failed));
+    this.replicator.on('failed', () => !this.stopping && this.o.onFatal('replication failed', EXIT.failed));
 
     this.connection = await connectAmqp(this.o.rabbitmqUrl, log);
     this.connection.on('close', () => !this.stopping && this.o.onFatal('lost the RabbitMQ connection', EXIT.brokerLost));
@@ -134,11 +134,17 @@ export class Worker {
     // The marker closes the previous epoch: every record before it in the stream is applied here first, every
     // record of an older epoch after it is ignored by everyone. Applying up to it is the catch-up to the tail.
     const markerId = `epoch-${epoch}-${id}`;
-    const seen = this.replicator!.waitForRecord(markerId, config.workerStartTimeoutMs);
+    const seen = this.replicator!.waitForMarker(markerId, config.workerStartTimeoutMs);
     await this.publisher.append({ lsn: this.replicator!.current.appliedLsn, epoch, writeId: markerId, master: pid, op: { op: 'epoch' } });
     if (!(await seen)) throw new Error('did not see its own epoch marker in syncQ');
     await this.follower!.stop();
     this.follower = undefined;
+    await this.replicator!.seal();
+    // The log may hold a newer epoch than ZooKeeper's counter (ZooKeeper data reset, ZK_ROOT changed): then every
+    // record of ours would be ignored by the replicas. Refuse to take writes rather than lose them silently.
+    if (this.replicator!.current.epoch !== epoch) {
+      throw new Error(`syncQ is at epoch ${this.replicator!.current.epoch}, above ZooKeeper's ${epoch}; refusing to take writes`);
+    }
     this.writeServer = new WriteServer(
       this.db!,
       this.replicator!,

@@ -7,7 +7,7 @@ export async function listWorkers(zk: ZkClient, watcher?: () => void): Promise<W
   const children = await zk.getChildren(ZK_PATHS.workers, watcher);
   const infos = await Promise.all(
     children.map(async (child) => {
-      const node = await zk.getData<unknown>(workerPath(child)).catch(() => null);
+      const node = await zk.getData<unknown>(workerPath(child));
       const parsed = workerInfoSchema.safeParse(node?.data);
       return parsed.success ? parsed.data : undefined;
     }),

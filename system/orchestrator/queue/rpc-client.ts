@@ -52,6 +52,7 @@ export class RpcClient {
         }
       });
       const channel = await connection.createConfirmChannel();
+      channel.on('error', (err: Error) => this.o.log.warn({ err: err.message }, 'RabbitMQ channel error'));
       await assertQueues(channel, this.o.syncMaxBytes);
       // responseQ is ours alone; replies to requests that timed out may still be there from before a restart.
       await channel.purgeQueue(QUEUES.response);
@@ -100,7 +101,15 @@ export class RpcClient {
       channel.sendToQueue(
         queue,
         Buffer.from(JSON.stringify(body)),
-        { correlationId, replyTo: QUEUES.response, contentType: 'application/json', persistent: queue === QUEUES.write },
+        {
+          correlationId,
+          replyTo: QUEUES.response,
+          contentType: 'application/json',
+          persistent: queue === QUEUES.write,
+          // A read nobody waits for any more is dropped by the broker instead of being served late. Writes have no
+          // TTL: once published they must be applied exactly once, even after their caller gave up.
+          ...(queue === QUEUES.write ? {} : { expiration: String(timeoutMs) }),
+        },
         (err) => {
           if (!err) return;
           const waiting = this.pending.get(correlationId);

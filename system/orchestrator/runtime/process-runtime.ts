@@ -10,6 +10,8 @@ export interface ProcessRuntimeOptions {
   baseEnv: Record<string, string>;
   /** Where each worker's stdout/stderr go: <logDir>/<id>.log. */
   logDir: string;
+  /** Parent of the workers' data directories (<workersDir>/<id>), removed when a worker exits. */
+  workersDir: string;
   log: Logger;
 }
 
@@ -36,10 +38,12 @@ export class ProcessRuntime extends EventEmitter implements WorkerRuntime {
       await new Promise((resolve) => child.once('error', resolve));
       throw new Error(`could not start worker ${id}`);
     }
+    child.on('error', (err) => this.options.log.warn({ id, err: err.message }, 'worker process error'));
     const handle: WorkerHandle = { id, pid: child.pid, startedAt: Date.now() };
     const exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
         this.children.delete(id);
+        fs.rmSync(path.join(this.options.workersDir, id), { recursive: true, force: true });
         this.options.log.info({ id, pid: handle.pid, code, signal }, 'worker exited');
         this.emit('exit', { id, pid: handle.pid, code, signal, startedAt: handle.startedAt });
         resolve();

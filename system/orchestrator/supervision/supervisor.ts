@@ -45,6 +45,7 @@ export class Supervisor extends EventEmitter {
   private again = false;
   private closed = false;
   private counter = 0;
+  private backstop: NodeJS.Timeout | undefined;
   private recentFailures = 0;
   private readonly wake = () => this.reconcile();
 
@@ -73,6 +74,9 @@ export class Supervisor extends EventEmitter {
     );
     await this.reconcileNow();
     await this.o.zk.getChildren(ZK_PATHS.workers, this.wake);
+    // Watches drive reconciliation; this slow pass is the backstop for a watch lost with a failed pass.
+    this.backstop = setInterval(() => this.reconcile(), this.o.startTimeoutMs / 10);
+    this.backstop.unref();
   }
 
   /** Sets the wanted slave count (clamped to 1..maxSlaves) and converges to it. */
@@ -208,6 +212,7 @@ export class Supervisor extends EventEmitter {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.backstop) clearInterval(this.backstop);
     await this.o.runtime.close(this.o.stopTimeoutMs);
   }
 }

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /*
  * Which service a request is for, by its path: /api/v1/users* goes to users, /api/v1/rides* to rides. The endpoints
  * every service has (/api/v1/_count, /api/v1/db/clear) name theirs with ?service=users|rides; db/clear may leave it
@@ -6,6 +8,7 @@
 
 export const SERVICES = ['users', 'rides'] as const;
 export type ServiceName = (typeof SERVICES)[number];
+const serviceSchema = z.enum(SERVICES);
 
 export type Route = { service: ServiceName } | { error: string };
 
@@ -26,8 +29,7 @@ export function routeFor(url: string): Route | undefined {
     if (shared === 'db/clear') return { service: 'users' };
     return { error: `say whose request count: /api/v1/_count?service=users or ?service=rides` };
   }
-  if (!(SERVICES as readonly string[]).includes(chosen)) {
-    return { error: `unknown service ${JSON.stringify(chosen)} (service is one of ${SERVICES.join(', ')})` };
-  }
-  return { service: chosen as ServiceName };
+  const service = serviceSchema.safeParse(chosen);
+  if (!service.success) return { error: `unknown service ${JSON.stringify(chosen)} (service is one of ${SERVICES.join(', ')})` };
+  return { service: service.data };
 }

@@ -61,8 +61,10 @@ export class Election extends EventEmitter {
     try {
       await this.zk.create(ZK_PATHS.master, { id: this.me.id, pid: this.me.pid, epoch: -1 } satisfies MasterInfo, 'ephemeral');
     } catch (err) {
-      if (isNodeExists(err)) return void (await this.zk.exists(ZK_PATHS.master, this.wake));
-      throw err;
+      // A create retried after a lost reply fails with NODE_EXISTS on our own node: then we did win.
+      if (!isNodeExists(err)) throw err;
+      const stat = await this.zk.exists(ZK_PATHS.master, this.wake);
+      if (!stat || stat.ephemeralOwner.toString('hex') !== this.zk.sessionId) return;
     }
     const epoch = await this.bumpEpoch();
     await this.zk.setData(ZK_PATHS.master, { id: this.me.id, pid: this.me.pid, epoch } satisfies MasterInfo);

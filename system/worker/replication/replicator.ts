@@ -20,6 +20,9 @@ export class Replicator extends EventEmitter {
   private pending: FollowedRecord[] = [];
   private draining = false;
   private failure: Error | undefined;
+  private sealed = false;
+  private idle: Promise<void> = Promise.resolve();
+  private markIdle: () => void = () => undefined;
 
   constructor(
     private readonly db: WorkerDatabase,
@@ -43,8 +46,19 @@ export class Replicator extends EventEmitter {
   }
 
   enqueue(item: FollowedRecord): void {
+    if (this.sealed) return;
     this.pending.push(item);
     if (!this.draining) void this.drain();
+  }
+
+  /**
+   * Stops applying the stream (the worker became master and writes itself from now on): records still queued are
+   * dropped and the call returns once no batch is in flight, so no stale batch can overwrite the master's state.
+   */
+  async seal(): Promise<void> {
+    this.sealed = true;
+    this.pending = [];
+    await this.idle;
   }
 
   /** After the master committed a write of its own. */
@@ -63,11 +77,11 @@ export class Replicator extends EventEmitter {
     return this.waitFor(() => this.state.appliedLsn >= lsn, timeoutMs);
   }
 
-  /** Resolves true once the record with `writeId` has been consumed (applied or not), false after `timeoutMs`. */
-  waitForRecord(writeId: string, timeoutMs: number): Promise<boolean> {
+  /** Resolves true once the epoch marker `writeId` has been consumed (applied or not), false after `timeoutMs`. */
+  waitForMarker(writeId: string, timeoutMs: number): Promise<boolean> {
     let seen = false;
     const onRecord = (r: SyncRecord) => {
-      if (r.writeId === writeId) seen = true;
+      if (r.writeId === writeId && r.op.op === 'epoch') seen = true;
     };
     this.on('record', onRecord);
     return this.waitFor(() => seen, timeoutMs).finally(() => this.off('record', onRecord));
@@ -99,8 +113,9 @@ export class Replicator extends EventEmitter {
 
   private async drain(): Promise<void> {
     this.draining = true;
+    this.idle = new Promise((resolve) => (this.markIdle = resolve));
     try {
-      while (this.pending.length > 0) {
+      while (this.pending.length > 0 && !this.sealed) {
         const batch = this.pending.splice(0, MAX_BATCH);
         const seen: SyncRecord[] = [];
         const next = await this.db.transaction(async (t) => {
@@ -146,6 +161,7 @@ export class Replicator extends EventEmitter {
       this.emit('failed', err);
     } finally {
       this.draining = false;
+      this.markIdle();
     }
   }
 }

@@ -33,6 +33,7 @@ export class ReadServer {
 
   async start(connection: ChannelModel): Promise<void> {
     this.channel = await connection.createChannel();
+    this.channel.on('error', (err: Error) => this.log.warn({ err: err.message }, 'channel error'));
     await this.channel.prefetch(1);
     const { consumerTag } = await this.channel.consume(QUEUES.read, (msg) => msg && void this.handle(msg), { noAck: false });
     this.consumerTag = consumerTag;

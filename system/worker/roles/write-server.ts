@@ -43,6 +43,7 @@ export class WriteServer {
 
   async start(connection: ChannelModel): Promise<void> {
     this.channel = await connection.createChannel();
+    this.channel.on('error', (err: Error) => this.log.warn({ err: err.message }, 'channel error'));
     await this.channel.prefetch(this.options.prefetch);
     const { consumerTag } = await this.channel.consume(
       QUEUES.write,
