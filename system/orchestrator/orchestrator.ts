@@ -50,7 +50,8 @@ export class Orchestrator {
 
   async start(): Promise<void> {
     const { config, log } = this.o;
-    this.zk = new ZkClient({ connect: this.o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.zkSessionTimeoutMs });
+    // The orchestrator only watches; a longer session than the workers' keeps a busy machine from expiring it.
+    this.zk = new ZkClient({ connect: this.o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.orchestratorZkSessionTimeoutMs });
     this.zk.on('expired', () => {
       log.fatal('the orchestrator lost its ZooKeeper session; its watches are gone');
       this.o.onFatal?.('ZooKeeper session expired');

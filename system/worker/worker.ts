@@ -123,7 +123,8 @@ export class Worker {
     log.info({ appliedLsn: this.replicator!.current.appliedLsn }, 'caught up; serving reads');
   }
 
-  private async becomeMaster(epoch: number): Promise<void> {
+  private async becomeMaster(electedEpoch: number): Promise<void> {
+    let epoch = electedEpoch;
     const { log, pid, id, config } = this.o;
     await this.membership!.set({ role: 'master', state: 'electing', epoch });
     await this.readServer?.stop();
@@ -133,18 +134,21 @@ export class Worker {
     this.publisher = await SyncPublisher.open(this.connection!);
     // The marker closes the previous epoch: every record before it in the stream is applied here first, every
     // record of an older epoch after it is ignored by everyone. Applying up to it is the catch-up to the tail.
-    const markerId = `epoch-${epoch}-${id}`;
-    const seen = this.replicator!.waitForMarker(markerId, config.workerStartTimeoutMs);
-    await this.publisher.append({ lsn: this.replicator!.current.appliedLsn, epoch, writeId: markerId, master: pid, op: { op: 'epoch' } });
-    if (!(await seen)) throw new Error('did not see its own epoch marker in syncQ');
+    for (;;) {
+      const markerId = `epoch-${epoch}-${id}`;
+      const seen = this.replicator!.waitForMarker(markerId, config.workerStartTimeoutMs);
+      await this.publisher.append({ lsn: this.replicator!.current.appliedLsn, epoch, writeId: markerId, master: pid, op: { op: 'epoch' } });
+      if (!(await seen)) throw new Error('did not see its own epoch marker in syncQ');
+      const logEpoch = this.replicator!.current.epoch;
+      if (logEpoch === epoch) break;
+      // The log holds a newer epoch than ZooKeeper's counter (ZooKeeper's data was reset, or ZK_ROOT changed), so
+      // our marker was ignored. Raise the counter above the log's and mark again, rather than write into the void.
+      log.warn({ epoch, logEpoch }, 'syncQ is ahead of the ZooKeeper epoch; raising it');
+      epoch = await this.election!.raiseEpoch(logEpoch + 1);
+    }
     await this.follower!.stop();
     this.follower = undefined;
     await this.replicator!.seal();
-    // The log may hold a newer epoch than ZooKeeper's counter (ZooKeeper data reset, ZK_ROOT changed): then every
-    // record of ours would be ignored by the replicas. Refuse to take writes rather than lose them silently.
-    if (this.replicator!.current.epoch !== epoch) {
-      throw new Error(`syncQ is at epoch ${this.replicator!.current.epoch}, above ZooKeeper's ${epoch}; refusing to take writes`);
-    }
     this.writeServer = new WriteServer(
       this.db!,
       this.replicator!,

@@ -55,6 +55,7 @@ const envSchema = z.object({
 
   // Coordination and timeouts.
   ZK_SESSION_TIMEOUT_MS: positiveMs.default(2000),
+  ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS: positiveMs.default(4000),
   ZK_ROOT: z.string().regex(/^(\/[A-Za-z0-9_.-]+)*$/, 'must be an absolute znode path like /dbaas').default('/dbaas'),
   RPC_TIMEOUT_MS: positiveMs.default(5000),
   MIN_LSN_WAIT_MS: positiveMs.default(2000),
@@ -95,6 +96,7 @@ export type Config = Readonly<{
   scaleIntervalMs: number;
   readsPerSlave: number;
   zkSessionTimeoutMs: number;
+  orchestratorZkSessionTimeoutMs: number;
   zkRoot: string;
   rpcTimeoutMs: number;
   minLsnWaitMs: number;
@@ -141,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scaleIntervalMs: e.SCALE_INTERVAL_MS,
     readsPerSlave: e.READS_PER_SLAVE,
     zkSessionTimeoutMs: e.ZK_SESSION_TIMEOUT_MS,
+    orchestratorZkSessionTimeoutMs: e.ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS,
     zkRoot: e.ZK_ROOT,
     rpcTimeoutMs: e.RPC_TIMEOUT_MS,
     minLsnWaitMs: e.MIN_LSN_WAIT_MS,
@@ -180,6 +183,7 @@ export function configToEnv(config: Config): Record<string, string> {
     SCALE_INTERVAL_MS: String(config.scaleIntervalMs),
     READS_PER_SLAVE: String(config.readsPerSlave),
     ZK_SESSION_TIMEOUT_MS: String(config.zkSessionTimeoutMs),
+    ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS: String(config.orchestratorZkSessionTimeoutMs),
     ZK_ROOT: config.zkRoot,
     RPC_TIMEOUT_MS: String(config.rpcTimeoutMs),
     MIN_LSN_WAIT_MS: String(config.minLsnWaitMs),

@@ -73,19 +73,26 @@ export class Election extends EventEmitter {
     this.emit('elected', epoch);
   }
 
-  private async bumpEpoch(): Promise<number> {
+  /** Sets the epoch to at least `atLeast` (and above its current value); updates /master. Master only. */
+  async raiseEpoch(atLeast: number): Promise<number> {
+    const epoch = await this.bumpEpoch(atLeast);
+    await this.zk.setData(ZK_PATHS.master, { id: this.me.id, pid: this.me.pid, epoch } satisfies MasterInfo);
+    return epoch;
+  }
+
+  private async bumpEpoch(atLeast = 1): Promise<number> {
     for (;;) {
       const node = await this.zk.getData<{ epoch: number }>(ZK_PATHS.epoch);
       if (!node) {
         try {
-          await this.zk.create(ZK_PATHS.epoch, { epoch: 1 }, 'persistent');
-          return 1;
+          await this.zk.create(ZK_PATHS.epoch, { epoch: atLeast }, 'persistent');
+          return atLeast;
         } catch (err) {
           if (isNodeExists(err)) continue;
           throw err;
         }
       }
-      const next = (node.data?.epoch ?? 0) + 1;
+      const next = Math.max(atLeast, (node.data?.epoch ?? 0) + 1);
       try {
         await this.zk.setData(ZK_PATHS.epoch, { epoch: next }, node.stat.version);
         return next;
