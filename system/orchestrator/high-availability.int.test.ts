@@ -1,6 +1,6 @@
 import amqp from 'amqplib';
 import { QUEUES } from '../common/protocol/messages';
-import { sleep, waitUntil } from '../common/services/wait-for';
+import { isAlive, sleep, waitUntil } from '../common/services/wait-for';
 import { ReplicaInspector } from '../../harness/testing/replica-inspector';
 import { startTestSystem, type TestSystem } from '../../harness/testing/test-system';
 import { waitForTopology, workers } from '../../harness/testing/topology';
@@ -11,15 +11,6 @@ import { WriteStream } from '../../harness/testing/write-stream';
  */
 
 const CREATOR = 'driver';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function createCreator(sys: TestSystem) {
   const r = await sys.http.post('/api/v1/db/write', { op: 'insert', table: 'users', values: { username: CREATOR, password: 'p' } });

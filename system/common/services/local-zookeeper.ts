@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ServiceSetupError } from '../errors/errors';
 import type { Logger } from '../logging/logger';
 import { ensureDebianPackage, hasExecutable } from './system-packages';
-import { fourLetterWord, waitUntil } from './wait-for';
+import { fourLetterWord, isAlive, waitUntil } from './wait-for';
 
 const ZK_JAR = '/usr/share/java/zookeeper.jar';
 
@@ -118,14 +118,5 @@ function readPid(file: string): number | undefined {
     return Number.isInteger(n) && n > 0 ? n : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

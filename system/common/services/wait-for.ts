@@ -39,3 +39,13 @@ export function fourLetterWord(port: number, word: string, host = '127.0.0.1'): 
     socket.on('error', () => resolve(''));
   });
 }
+
+/** True while a process with this PID exists (a zombie not yet reaped counts as existing). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
