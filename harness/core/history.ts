@@ -1,0 +1,104 @@
+/*
+ * The history of a run: every client operation with its invocation and completion time and outcome, the faults the
+ * nemesis injected, and samples of the topology. Checkers judge a history; the report draws it.
+ * Times are milliseconds since the epoch (Date.now()) so that they line up with the system's own logs.
+ */
+
+/** ok: the system acknowledged it. failed: the system said it did not happen (4xx, or 503 before acceptance).
+ * unknown: no answer or a 5xx/timeout after the request may have reached a worker: it may or may not have applied. */
+export type Outcome = 'ok' | 'failed' | 'unknown';
+
+export type OpKind = 'read' | 'write';
+
+export interface Operation {
+  /** Sequential index in the history. */
+  index: number;
+  /** The client (logical process) that issued it. */
+  client: number;
+  kind: OpKind;
+  /** For writes: the unique tag written with the row, to find it on every replica afterwards. */
+  key?: string;
+  startedAt: number;
+  endedAt: number;
+  outcome: Outcome;
+  /** HTTP status, or 0 when no response came. */
+  status: number;
+  /** PID of the worker that answered, when the reply says so. */
+  worker?: number;
+  /** LSN of an acknowledged write. */
+  lsn?: number;
+  error?: string;
+}
+
+export type FaultKind =
+  | 'kill-master'
+  | 'kill-slave'
+  | 'kill-random'
+  | 'pause-worker'
+  | 'restart-rabbitmq'
+  | 'restart-zookeeper';
+
+/** One fault from injection until the nemesis considers it healed (the window the report shades). */
+export interface FaultWindow {
+  kind: FaultKind;
+  startedAt: number;
+  endedAt: number;
+  /** PID or service the fault hit. */
+  target?: string;
+  /** Topology just before the fault, when the nemesis looked (election checks compare against it). */
+  before?: WorkerSample[];
+  note?: string;
+}
+
+export interface WorkerSample {
+  id: string;
+  pid: number;
+  role: 'master' | 'slave' | 'unknown';
+  state: string;
+  appliedLsn: number | null;
+}
+
+export interface TopologySample {
+  at: number;
+  workers: WorkerSample[];
+}
+
+/** One autoscaler decision, as /api/v1/scaling reported it. */
+export interface ScaleTick {
+  at: number;
+  reads: number;
+  target: number;
+  /** Ready slaves observed once the decision settled. */
+  observedSlaves: number;
+}
+
+export interface ElectionEvent {
+  /** When the new master was first seen. */
+  at: number;
+  /** The fault that caused it. */
+  fault: FaultWindow;
+  newMasterPid: number;
+}
+
+export interface History {
+  ops: Operation[];
+  faults: FaultWindow[];
+  topology: TopologySample[];
+  scaleTicks: ScaleTick[];
+  elections: ElectionEvent[];
+}
+
+export function emptyHistory(): History {
+  return { ops: [], faults: [], topology: [], scaleTicks: [], elections: [] };
+}
+
+/** Appends operations with sequential indexes; one recorder per run, shared by every client. */
+export class HistoryRecorder {
+  readonly history: History = emptyHistory();
+
+  record(op: Omit<Operation, 'index'>): Operation {
+    const full = { ...op, index: this.history.ops.length };
+    this.history.ops.push(full);
+    return full;
+  }
+}

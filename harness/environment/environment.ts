@@ -1,0 +1,37 @@
+import type { HttpClient } from '../testing/http-client';
+
+export type EnvironmentName = 'local' | 'docker';
+
+export interface EnvironmentOptions {
+  /** Configuration overrides for the system under test (the README's variables, e.g. SCALE_INTERVAL_MS). */
+  env: Record<string, string>;
+}
+
+/*
+ * A running system under test, however it was brought up. Everything the workload, nemesis and checkers need goes
+ * through this: the orchestrator's HTTP API (always on 127.0.0.1), the broker URL for per-replica inspection, real
+ * signals to workers, and restarts of the two services.
+ */
+export interface Cluster {
+  readonly environment: EnvironmentName;
+  /** Orchestrator base URL, on loopback. */
+  readonly url: string;
+  readonly http: HttpClient;
+  /** AMQP URL (vhost included) that reaches the workers' control queues. */
+  readonly rabbitmqUrl: string;
+  /** The configuration the system runs with (after overrides), for the report. */
+  readonly settings: Record<string, string>;
+  /** A real signal to the worker known by this PID (an OS process, or a container's State.Pid). */
+  signalWorker(pid: number, signal: NodeJS.Signals): Promise<void>;
+  /** PIDs of the workers that actually run, from the runtime's own view (processes or containers), sorted. */
+  runningWorkerPids(): Promise<number[]>;
+  restartRabbitMq(): Promise<void>;
+  restartZookeeper(): Promise<void>;
+  /** Stops the system and removes everything it started (processes, containers, vhost, data). */
+  stop(): Promise<void>;
+}
+
+export interface Environment {
+  readonly name: EnvironmentName;
+  start(options: EnvironmentOptions): Promise<Cluster>;
+}
