@@ -23,7 +23,7 @@ export interface TestSystem {
  */
 export async function startTestSystem(env: Record<string, string> = {}): Promise<TestSystem> {
   const suite = `t-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const base = loadConfig();
+  const base = loadConfig({ ...process.env, ...env });
   const log = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'warn');
   const { rabbitmq } = localServices(base, log);
   let rabbitmqUrl = process.env.TEST_RABBITMQ_URL ?? base.rabbitmqUrl ?? rabbitmq.url('/');

@@ -32,6 +32,7 @@ export class Orchestrator {
   private supervisorRef: Supervisor | undefined;
   private autoscaler: Autoscaler | undefined;
   private boundPort = 0;
+  private runtimeRef: WorkerRuntime | undefined;
 
   constructor(private readonly o: OrchestratorOptions) {}
 
@@ -41,6 +42,12 @@ export class Orchestrator {
 
   get url(): string {
     return `http://127.0.0.1:${this.boundPort}`;
+  }
+
+  /** Where the workers run (processes or containers): the harness asks it which workers really run. */
+  get runtime(): WorkerRuntime {
+    if (!this.runtimeRef) throw new Error('orchestrator not started');
+    return this.runtimeRef;
   }
 
   get supervisor(): Supervisor {
@@ -68,6 +75,7 @@ export class Orchestrator {
         workersDir: path.join(config.dataDir, 'workers'),
         log,
       });
+    this.runtimeRef = runtime;
     this.supervisorRef = new Supervisor({
       runtime,
       zk: this.zk,

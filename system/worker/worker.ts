@@ -61,7 +61,7 @@ export class Worker {
     const dir = path.join(config.dataDir, 'workers', id);
     fs.rmSync(dir, { recursive: true, force: true });
     this.db = await WorkerDatabase.open(path.join(dir, 'db.sqlite'));
-    this.replicator = new Replicator(this.db, log);
+    this.replicator = new Replicator(this.db, log, config.unsafeSkipReplication);
     await this.replicator.init();
     this.replicator.on('failed', () => !this.stopping && this.o.onFatal('replication failed', EXIT.failed));
 

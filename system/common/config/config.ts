@@ -61,6 +61,9 @@ const envSchema = z.object({
   MIN_LSN_WAIT_MS: positiveMs.default(2000),
   ZNODE_UPDATE_MS: positiveMs.default(200),
   SYNC_MAX_BYTES: z.coerce.number().int().positive().default(2_000_000_000),
+  // Breaks replication on purpose (slaves consume the log without applying writes): only for the harness's proof
+  // that its checkers catch a broken promise. Never set it in a real deployment.
+  UNSAFE_SKIP_REPLICATION: flag.default(false),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -102,6 +105,7 @@ export type Config = Readonly<{
   minLsnWaitMs: number;
   znodeUpdateMs: number;
   syncMaxBytes: number;
+  unsafeSkipReplication: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }>;
 
@@ -149,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     minLsnWaitMs: e.MIN_LSN_WAIT_MS,
     znodeUpdateMs: e.ZNODE_UPDATE_MS,
     syncMaxBytes: e.SYNC_MAX_BYTES,
+    unsafeSkipReplication: e.UNSAFE_SKIP_REPLICATION,
     logLevel: e.LOG_LEVEL,
   });
 }
@@ -189,6 +194,7 @@ export function configToEnv(config: Config): Record<string, string> {
     MIN_LSN_WAIT_MS: String(config.minLsnWaitMs),
     ZNODE_UPDATE_MS: String(config.znodeUpdateMs),
     SYNC_MAX_BYTES: String(config.syncMaxBytes),
+    UNSAFE_SKIP_REPLICATION: String(config.unsafeSkipReplication),
     LOG_LEVEL: config.logLevel,
   };
   return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined));
