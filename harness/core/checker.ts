@@ -1,4 +1,5 @@
 import type { History } from './history';
+import type { LoadRun } from './scenario-report';
 
 /** A named limit a checker applied, shown in the report's thresholds table. */
 export interface Threshold {
@@ -41,6 +42,8 @@ export interface ReplicaState {
 export interface CheckContext {
   history: History;
   final?: FinalState;
+  /** autocannon runs of the `load` scenario. */
+  load?: LoadRun[];
 }
 
 export interface Checker {

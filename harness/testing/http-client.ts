@@ -8,6 +8,8 @@ export class HttpClient {
   constructor(
     readonly baseUrl: string,
     private readonly token?: string,
+    /** Every request is abandoned after this long (a hung request would stall a bounded workload). */
+    private readonly timeoutMs = 30000,
   ) {
     const host = new URL(baseUrl).hostname;
     if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) throw new Error(`refusing non-loopback target ${baseUrl}`);
@@ -22,6 +24,7 @@ export class HttpClient {
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
     const text = await res.text();
     let parsed: unknown = text;

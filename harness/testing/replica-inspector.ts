@@ -54,12 +54,12 @@ export class ReplicaInspector {
     });
   }
 
-  async rows(workerId: string, request: ReadRequest): Promise<Record<string, unknown>[]> {
-    return (await this.ask(workerId, { cmd: 'read', request })).rows ?? [];
+  async rows(workerId: string, request: ReadRequest, timeoutMs?: number): Promise<Record<string, unknown>[]> {
+    return (await this.ask(workerId, { cmd: 'read', request }, timeoutMs)).rows ?? [];
   }
 
-  async checksum(workerId: string): Promise<{ lsn: number; tables: unknown[] }> {
-    const r = await this.ask(workerId, { cmd: 'checksum' });
+  async checksum(workerId: string, timeoutMs?: number): Promise<{ lsn: number; tables: unknown[] }> {
+    const r = await this.ask(workerId, { cmd: 'checksum' }, timeoutMs);
     return { lsn: r.lsn, tables: r.rows ?? [] };
   }
 

@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import type { EnvironmentName } from '../environment/environment';
+import { DEFAULT_OPTIONS, type ScenarioOptions } from '../scenarios/scenario';
+
+export const USAGE = `Usage: npm run scenario -- <name> [options]
+       npm run scenario -- --list
+
+Runs a harness scenario against a fresh system (real RabbitMQ, ZooKeeper and worker processes or containers on
+127.0.0.1), shows progress, prints a summary table, writes reports/<timestamp>-<name>/report.{json,md,html} and exits
+1 when any checker fails (2 on a usage error).
+
+Options:
+  --list                 list the scenarios and what they check
+  --duration S           length of the loaded part of the run, seconds (default ${DEFAULT_OPTIONS.durationS})
+  --rate N               operations per second over all clients; the fixed rate of 'load' (default ${DEFAULT_OPTIONS.rate})
+  --interval MS          autoscaling interval for 'read-burst' (default ${DEFAULT_OPTIONS.intervalMs})
+  --clients N            concurrent clients of the workload (default ${DEFAULT_OPTIONS.clients})
+  --seed N               seed of the random choices (fault order, read/write mix) (default ${DEFAULT_OPTIONS.seed})
+  --env local|docker     where the system runs (default ${DEFAULT_OPTIONS.environment})
+  --set KEY=VALUE        configuration for the system under test (repeatable), e.g. --set ZK_SESSION_TIMEOUT_MS=2000
+  --out DIR              parent directory of reports (default reports)
+  -h, --help             this text`;
+
+export type ParsedArgs =
+  | { kind: 'help' }
+  | { kind: 'list' }
+  | { kind: 'run'; scenario: string; options: ScenarioOptions; outDir: string };
+
+export class UsageError extends Error {}
+
+function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** Parses and validates the command line; every bad value is a UsageError that names it. */
+export function parseScenarioArgs(argv: string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        list: { type: 'boolean' },
+        duration: { type: 'string' },
+        rate: { type: 'string' },
+        interval: { type: 'string' },
+        clients: { type: 'string' },
+        seed: { type: 'string' },
+        env: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        out: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.list) return { kind: 'list' };
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name a scenario (see --list)' : `one scenario at a time, got ${positionals.join(', ')}`);
+  const environment = (values.env ?? DEFAULT_OPTIONS.environment) as EnvironmentName;
+  if (environment !== 'local' && environment !== 'docker') throw new UsageError(`--env must be local or docker, got "${values.env}"`);
+  const settings: Record<string, string> = {};
+  for (const kv of values.set ?? []) {
+    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(kv);
+    if (!m) throw new UsageError(`--set takes KEY=VALUE with an upper-case KEY, got "${kv}"`);
+    settings[m[1]] = m[2];
+  }
+  return {
+    kind: 'run',
+    scenario: positionals[0],
+    outDir: values.out ?? 'reports',
+    options: {
+      environment,
+      durationS: int('duration', values.duration, DEFAULT_OPTIONS.durationS, 5, 3600),
+      rate: int('rate', values.rate, DEFAULT_OPTIONS.rate, 1, 100000),
+      intervalMs: int('interval', values.interval, DEFAULT_OPTIONS.intervalMs, 1000, 600000),
+      clients: int('clients', values.clients, DEFAULT_OPTIONS.clients, 1, 256),
+      seed: int('seed', values.seed, DEFAULT_OPTIONS.seed, 0, 2 ** 31 - 1),
+      settings,
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { loadConfig } from '../../system/common/config/config';
+import { createEnvironment } from '../environment/environments';
+import { formatSummary } from '../report/print-summary';
+import { writeReport } from '../report/write-report';
+import { runScenario } from '../runner/run-scenario';
+import { findScenario, SCENARIOS } from '../scenarios';
+import { parseScenarioArgs, USAGE, UsageError } from './scenario-args';
+
+async function main(): Promise<number> {
+  const args = parseScenarioArgs(process.argv.slice(2));
+  if (args.kind === 'help') return void console.log(USAGE), 0;
+  if (args.kind === 'list') {
+    for (const s of SCENARIOS) console.log(`${s.name.padEnd(14)}${s.description}\n`);
+    return 0;
+  }
+  const scenario = findScenario(args.scenario);
+  if (!scenario) throw new UsageError(`unknown scenario "${args.scenario}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  // A bad --set value is refused here, before anything starts, with the variable's name.
+  loadConfig({ ...process.env, ...args.options.settings });
+  const environment = await createEnvironment(args.options.environment);
+  const report = await runScenario(scenario, args.options, { environment, progress: (line) => console.error(line) });
+  const written = writeReport(report, { root: args.outDir });
+  console.log(formatSummary(report, written.summary, { color: process.stdout.isTTY }));
+  console.log(`report: ${written.html}\n        ${written.markdown}\n        ${written.json}`);
+  console.log(report.valid ? `PASS ${scenario.name}` : `FAIL ${scenario.name}: ${report.verdicts.filter((v) => !v.valid).map((v) => v.checker).join(', ')}`);
+  return report.valid ? 0 : 1;
+}
+
+let interrupted = false;
+process.on('SIGINT', () => {
+  // The run's own finally-blocks stop the system; a second Ctrl-C leaves at once.
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  console.error('interrupted: stopping the system (Ctrl-C again to leave at once)');
+});
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof UsageError) {
+      console.error(`scenario: ${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(`scenario: ${(err as Error).stack ?? err}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,66 @@
+import { loadConfig } from '../../system/common/config/config';
+import { createLogger } from '../../system/common/logging/logger';
+import { ensureServices } from '../../system/common/services/ensure-services';
+import { startTestSystem } from '../testing/test-system';
+import type { Cluster, Environment, EnvironmentOptions } from './environment';
+
+/*
+ * The `local` environment: RabbitMQ and ZooKeeper on loopback (started, and installed when missing, like `npm start`
+ * does), the orchestrator in this process with its own vhost and ZooKeeper root, workers as child processes.
+ * Faults are real: signals to worker PIDs, restarts of the real servers.
+ */
+export class LocalEnvironment implements Environment {
+  readonly name = 'local' as const;
+
+  async start(options: EnvironmentOptions): Promise<Cluster> {
+    const base = loadConfig({ ...process.env, ...options.env });
+    const services = await ensureServices(base, createLogger('harness', 'warn'));
+    const previous = { rabbitmq: process.env.TEST_RABBITMQ_URL, zookeeper: process.env.TEST_ZOOKEEPER_CONNECT };
+    process.env.TEST_RABBITMQ_URL = services.rabbitmqUrl;
+    process.env.TEST_ZOOKEEPER_CONNECT = services.zookeeperConnect;
+    let system;
+    try {
+      system = await startTestSystem(options.env);
+    } catch (err) {
+      await services.stop();
+      throw err;
+    } finally {
+      restoreEnv('TEST_RABBITMQ_URL', previous.rabbitmq);
+      restoreEnv('TEST_ZOOKEEPER_CONNECT', previous.zookeeper);
+    }
+    const sys = system;
+    const runtime = sys.orchestrator.runtime;
+    const runningWorkerPids = async () => runtime.list().map((h) => h.pid).sort((a, b) => a - b);
+    return {
+      environment: 'local',
+      url: sys.orchestrator.url,
+      http: sys.http,
+      rabbitmqUrl: sys.rabbitmqUrl,
+      settings: options.env,
+      runningWorkerPids,
+      async signalWorker(pid, signal) {
+        // Only ever signal a process this system started: a stale PID could have been reused by the OS.
+        const handle = runtime.list().find((h) => h.pid === pid);
+        if (!handle) throw new Error(`no running worker with PID ${pid}`);
+        await runtime.signal(handle.id, signal);
+      },
+      async restartRabbitMq() {
+        if (!services.rabbitmq) throw new Error('RABBITMQ_URL points at an external broker: the harness cannot restart it');
+        await services.rabbitmq.restart();
+      },
+      async restartZookeeper() {
+        if (!services.zookeeper) throw new Error('ZOOKEEPER_CONNECT points at an external ZooKeeper: the harness cannot restart it');
+        await services.zookeeper.restart();
+      },
+      async stop() {
+        await sys.stop();
+        await services.stop();
+      },
+    };
+  }
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}

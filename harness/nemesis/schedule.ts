@@ -1,0 +1,21 @@
+import { sleep } from '../../system/common/services/wait-for';
+import type { Nemesis, NemesisContext } from './nemesis';
+
+export interface ScheduleOptions {
+  /** Faults start no later than this (the schedule is bounded). */
+  untilMs: number;
+  /** Quiet time between the end of one fault and the start of the next. */
+  gapMs: number;
+  /** Bound on the number of faults. */
+  maxFaults: number;
+}
+
+/** Faults one after another, each chosen at random from `faults`, with a quiet gap between them; stops by itself. */
+export async function randomSchedule(ctx: NemesisContext, faults: Nemesis[], o: ScheduleOptions): Promise<void> {
+  const until = Date.now() + o.untilMs;
+  for (let n = 0; n < o.maxFaults && Date.now() + o.gapMs < until; n++) {
+    await sleep(o.gapMs);
+    const nemesis = faults[Math.floor(ctx.random() * faults.length)];
+    await nemesis.inject(ctx);
+  }
+}

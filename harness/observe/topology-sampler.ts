@@ -1,0 +1,78 @@
+import { sleep } from '../../system/common/services/wait-for';
+import type { TopologySample, WorkerSample } from '../core/history';
+import type { HttpClient } from '../testing/http-client';
+
+export async function readTopology(http: HttpClient): Promise<WorkerSample[]> {
+  const r = await http.get<WorkerSample[]>('/api/v1/workers');
+  if (r.status !== 200 || !Array.isArray(r.body)) throw new Error(`GET /api/v1/workers answered ${r.status}`);
+  return r.body.map((w) => ({ id: w.id, pid: w.pid, role: w.role, state: w.state, appliedLsn: w.appliedLsn }));
+}
+
+export function isComplete(workers: WorkerSample[], slaves: number): boolean {
+  return (
+    workers.length === slaves + 1 &&
+    workers.every((w) => w.state === 'ready') &&
+    workers.filter((w) => w.role === 'master').length === 1
+  );
+}
+
+export const readyMaster = (workers: WorkerSample[]) => workers.find((w) => w.role === 'master' && w.state === 'ready');
+export const readySlaves = (workers: WorkerSample[]) => workers.filter((w) => w.role === 'slave' && w.state === 'ready');
+
+/*
+ * Samples the orchestrator's view of the workers every `everyMs` into the history (the report's "workers by role"
+ * chart), and lets the nemesis wait for a condition on the next fresh samples.
+ */
+export class TopologySampler {
+  private stopped = false;
+  private loop: Promise<void> = Promise.resolve();
+  private listeners = new Set<(s: TopologySample) => void>();
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly samples: TopologySample[],
+    private readonly everyMs = 200,
+  ) {}
+
+  start(): void {
+    this.loop = (async () => {
+      while (!this.stopped) {
+        try {
+          const sample = { at: Date.now(), workers: await readTopology(this.http) };
+          this.samples.push(sample);
+          for (const l of this.listeners) l(sample);
+        } catch {
+          // The orchestrator may be briefly unreachable during a fault; the gap shows in the chart.
+        }
+        await sleep(this.everyMs);
+      }
+    })();
+  }
+
+  /** Resolves with the first sample (taken from now on) that satisfies `predicate`; rejects after `timeoutMs`. */
+  waitFor(what: string, predicate: (workers: WorkerSample[]) => boolean, timeoutMs: number): Promise<TopologySample> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        const last = this.samples.at(-1);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(last?.workers ?? null)}`));
+      }, timeoutMs);
+      const listener = (s: TopologySample) => {
+        if (!predicate(s.workers)) return;
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        resolve(s);
+      };
+      this.listeners.add(listener);
+    });
+  }
+
+  latest(): TopologySample | undefined {
+    return this.samples.at(-1);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+}

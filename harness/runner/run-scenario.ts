@@ -1,0 +1,111 @@
+import os from 'node:os';
+import type { Verdict } from '../core/checker';
+import { HistoryRecorder } from '../core/history';
+import type { ScenarioReport } from '../core/scenario-report';
+import type { Environment } from '../environment/environment';
+import type { NemesisContext } from '../nemesis/nemesis';
+import { collectFinalState } from '../observe/final-state';
+import { isComplete, TopologySampler } from '../observe/topology-sampler';
+import type { Scenario, ScenarioContext, ScenarioOptions } from '../scenarios/scenario';
+import { DbClient, prepareData } from '../workload/db-client';
+import { seededRandom } from '../workload/random';
+
+export interface RunOptions {
+  environment: Environment;
+  progress: (line: string) => void;
+  /** Bound on waiting for the system to heal after a fault, and for replicas to converge at the end. */
+  healTimeoutMs?: number;
+}
+
+/** Settings every scenario starts from: fast failure detection, quiet logs. */
+const BASE_SETTINGS: Record<string, string> = { ZK_SESSION_TIMEOUT_MS: '1000', LOG_LEVEL: 'warn' };
+
+/*
+ * Runs one scenario: brings the environment up, samples the topology, lets the scenario compose workload and nemesis,
+ * gathers the final state, runs the checkers and tears everything down, whatever happened in between.
+ */
+export async function runScenario(scenario: Scenario, options: ScenarioOptions, run: RunOptions): Promise<ScenarioReport> {
+  const settings = { ...BASE_SETTINGS, ...scenario.settings(options), ...options.settings };
+  const healTimeoutMs = run.healTimeoutMs ?? 30000;
+  const startedAt = Date.now();
+  const recorder = new HistoryRecorder();
+  const history = recorder.history;
+  const verdicts: Verdict[] = [];
+  const load: ScenarioContext['load'] = [];
+  const slaves = scenario.slaves(options);
+  const t0 = Date.now();
+  const progress = (line: string) => run.progress(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+
+  progress(`starting the ${options.environment} environment`);
+  const cluster = await run.environment.start({ env: settings });
+  const sampler = new TopologySampler(cluster.http, history.topology);
+  try {
+    sampler.start();
+    const initialSlaves = Number(settings.INITIAL_SLAVES ?? 1);
+    await sampler.waitFor(`1 master and ${initialSlaves} slaves ready`, (w) => isComplete(w, initialSlaves), 60000);
+    progress(`system up at ${cluster.url}: 1 master, ${initialSlaves} slave(s)`);
+    await prepareData(cluster.http);
+    const random = seededRandom(options.seed);
+    const nemesis: NemesisContext = { cluster, sampler, history, slaves, healTimeoutMs, random, progress };
+    const ctx: ScenarioContext = {
+      cluster,
+      options,
+      recorder,
+      sampler,
+      nemesis,
+      clients: Array.from({ length: options.clients }, (_, i) => new DbClient(cluster.http, recorder, i)),
+      keyPrefix: `r${startedAt.toString(36)}`,
+      load,
+      progress,
+    };
+    try {
+      await scenario.run(ctx);
+    } catch (err) {
+      verdicts.push(aborted(err));
+    }
+    const ops = history.ops;
+    progress(`workload done: ${ops.length} operations (${ops.filter((o) => o.outcome === 'ok').length} ok)`);
+    let final;
+    if (scenario.collectsFinalState) {
+      const since = Math.max(history.faults.at(-1)?.endedAt ?? 0, ops.reduce((m, o) => Math.max(m, o.endedAt), 0));
+      progress('waiting for the replicas to converge, then reading every replica');
+      final = await collectFinalState(cluster.http, cluster.rabbitmqUrl, history, { slaves, timeoutMs: healTimeoutMs, since });
+      progress(
+        final.convergedAfterMs === null
+          ? `replicas did NOT converge within ${healTimeoutMs} ms`
+          : `${final.replicas.length} replicas identical ${final.convergedAfterMs} ms after the last fault`,
+      );
+    }
+    for (const checker of scenario.checkers(options)) {
+      try {
+        verdicts.push(checker.check({ history, final, load }));
+      } catch (err) {
+        verdicts.push({ checker: checker.name, valid: false, summary: `checker crashed: ${(err as Error).message}`, thresholds: [] });
+      }
+    }
+  } catch (err) {
+    verdicts.push(aborted(err));
+  } finally {
+    await sampler.stop();
+    progress('stopping the system');
+    await cluster.stop().catch((err) => progress(`could not stop cleanly: ${(err as Error).message}`));
+  }
+  return {
+    scenario: scenario.name,
+    description: scenario.description,
+    environment: options.environment,
+    startedAt,
+    endedAt: Date.now(),
+    options: { ...options },
+    settings,
+    machine: { cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, memoryMb: Math.round(os.totalmem() / 2 ** 20) },
+    history,
+    load,
+    verdicts,
+    valid: verdicts.length > 0 && verdicts.every((v) => v.valid),
+  };
+}
+
+function aborted(err: unknown): Verdict {
+  return { checker: 'run', valid: false, summary: `the scenario could not complete: ${(err as Error).message}`, thresholds: [] };
+}

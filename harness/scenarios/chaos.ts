@@ -1,0 +1,57 @@
+import { AvailabilityChecker } from '../checkers/availability-checker';
+import { ConvergenceChecker } from '../checkers/convergence-checker';
+import { ElectionChecker } from '../checkers/election-checker';
+import { LatencyChecker } from '../checkers/latency-checker';
+import { WriteIntegrityChecker } from '../checkers/write-integrity-checker';
+import { randomSchedule } from '../nemesis/schedule';
+import { restartRabbitMq, restartZookeeper } from '../nemesis/service-faults';
+import { killMaster, killRandom, killSlave, pauseWorker } from '../nemesis/worker-faults';
+import { MixedLoad } from '../workload/generators';
+import type { Scenario } from './scenario';
+
+/** Quiet time between faults, so that each window can be told apart in the report. */
+const GAP_MS = 3000;
+const MAX_FAULTS = 12;
+/** Longer than the workers' ZooKeeper session (1 s here): the paused worker is lost and replaced. */
+const PAUSE_MS = 2500;
+
+export const chaos: Scenario = {
+  name: 'chaos',
+  description:
+    'Random faults one after another under a mixed load for a bounded time: kill master, kill slave, kill a random ' +
+    'worker, pause a worker (SIGSTOP/SIGCONT), restart RabbitMQ, restart ZooKeeper. Checks: no acknowledged write ' +
+    'lost or applied twice, replicas converge, elections pick the lowest live PID.',
+  // The orchestrator's own session must outlive a ZooKeeper restart; the workers' sessions may expire (they restart).
+  settings: () => ({ INITIAL_SLAVES: '2', ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS: '20000' }),
+  slaves: () => 2,
+  async run(ctx) {
+    const { options } = ctx;
+    const durationMs = options.durationS * 1000;
+    const load = new MixedLoad(ctx.clients, {
+      readRatio: 0.5,
+      rate: options.rate,
+      durationMs,
+      maxOps: Math.ceil(options.rate * options.durationS * 1.5),
+      seed: options.seed,
+      keyPrefix: ctx.keyPrefix,
+    });
+    ctx.progress(`load: ${options.clients} clients, ${options.rate} ops/s for ${options.durationS} s; random faults every ~${GAP_MS / 1000} s`);
+    try {
+      await randomSchedule(ctx.nemesis, [killMaster, killSlave, killRandom, pauseWorker(PAUSE_MS), restartRabbitMq, restartZookeeper], {
+        untilMs: durationMs - GAP_MS,
+        gapMs: GAP_MS,
+        maxFaults: MAX_FAULTS,
+      });
+    } finally {
+      await load.done;
+    }
+  },
+  checkers: () => [
+    new WriteIntegrityChecker(),
+    new ConvergenceChecker({ maxConvergenceMs: 30000 }),
+    new ElectionChecker({ maxElectionMs: 15000 }),
+    new AvailabilityChecker({ maxUnavailableDuringFault: 1 }),
+    new LatencyChecker(),
+  ],
+  collectsFinalState: true,
+};

@@ -1,0 +1,34 @@
+import { LoadChecker } from '../checkers/load-checker';
+import { runAutocannon } from '../workload/autocannon-load';
+import type { Scenario } from './scenario';
+
+/** Limits for the fixed-rate run (the read-path target of the benchmarks issue): p99 and error share. */
+const FIXED_RATE_P99_MS = 20;
+const MAX_ERROR_SHARE = 0.01;
+
+export const load: Scenario = {
+  name: 'load',
+  description:
+    'autocannon on POST /api/v1/db/read: half the duration at a fixed rate (--rate), half at saturation (64 ' +
+    `connections, no rate limit). Checks: under ${MAX_ERROR_SHARE * 100}% errors in both, p99 under ` +
+    `${FIXED_RATE_P99_MS} ms at the fixed rate (reported for saturation).`,
+  settings: () => ({ INITIAL_SLAVES: '2', SCALE_INTERVAL_MS: '600000' }),
+  slaves: () => 2,
+  async run(ctx) {
+    const half = Math.max(1, Math.round(ctx.options.durationS / 2));
+    const body = { table: 'users', columns: ['username'], where: { username: 'harness' } };
+    const target = { url: `${ctx.cluster.url}/api/v1/db/read`, body, token: ctx.cluster.settings.DBAAS_TOKEN };
+    ctx.progress(`fixed rate: ${ctx.options.rate} reads/s for ${half} s`);
+    ctx.load.push(await runAutocannon({ ...target, label: 'fixed rate', rate: ctx.options.rate, connections: 16, durationS: half }));
+    ctx.progress(`saturation: 64 connections for ${half} s`);
+    ctx.load.push(await runAutocannon({ ...target, label: 'saturation', rate: null, connections: 64, durationS: half }));
+    for (const r of ctx.load) {
+      ctx.progress(`  ${r.label}: ${r.requestsPerSec.mean.toFixed(0)} req/s, p99 ${r.latencyMs.p99} ms, ${r.errors + r.non2xx} errors`);
+    }
+  },
+  checkers: () => [
+    new LoadChecker({ run: 'fixed rate', maxP99Ms: FIXED_RATE_P99_MS, maxErrorShare: MAX_ERROR_SHARE }),
+    new LoadChecker({ run: 'saturation', maxErrorShare: MAX_ERROR_SHARE }),
+  ],
+  collectsFinalState: false,
+};

@@ -1,0 +1,28 @@
+import { ConvergenceChecker } from '../checkers/convergence-checker';
+import { ElectionChecker } from '../checkers/election-checker';
+import { WriteIntegrityChecker } from '../checkers/write-integrity-checker';
+import { AvailabilityChecker } from '../checkers/availability-checker';
+import { LatencyChecker } from '../checkers/latency-checker';
+import { killMaster } from '../nemesis/worker-faults';
+import { faultsUnderLoad } from './faults-under-load';
+import type { Scenario } from './scenario';
+
+const KILLS = 2;
+
+export const masterCrash: Scenario = {
+  name: 'master-crash',
+  description: `Mixed reads and writes while the master is killed ${KILLS} times (SIGKILL through POST /api/v1/crash/master). ` +
+    'Checks: the lowest-PID live worker became master each time, no acknowledged write lost or applied twice, ' +
+    'replicas converge, writes resume.',
+  settings: () => ({ INITIAL_SLAVES: '2' }),
+  slaves: () => 2,
+  run: (ctx) => faultsUnderLoad(ctx, killMaster, KILLS),
+  checkers: () => [
+    new ElectionChecker(),
+    new WriteIntegrityChecker(),
+    new ConvergenceChecker(),
+    new AvailabilityChecker(),
+    new LatencyChecker(),
+  ],
+  collectsFinalState: true,
+};

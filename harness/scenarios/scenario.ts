@@ -1,0 +1,62 @@
+import type { Checker } from '../core/checker';
+import type { HistoryRecorder } from '../core/history';
+import type { LoadRun } from '../core/scenario-report';
+import type { Cluster, EnvironmentName } from '../environment/environment';
+import type { NemesisContext } from '../nemesis/nemesis';
+import type { TopologySampler } from '../observe/topology-sampler';
+import type { DbClient } from '../workload/db-client';
+
+/** What a user can set on the command line; each scenario documents which ones it uses. */
+export interface ScenarioOptions {
+  environment: EnvironmentName;
+  /** Length of the loaded / faulty part of the run, in seconds. */
+  durationS: number;
+  /** Operations per second over all clients (chaos), or the fixed rate of the `load` scenario. */
+  rate: number;
+  /** Autoscaling interval in ms (read-burst). */
+  intervalMs: number;
+  clients: number;
+  seed: number;
+  /** Extra configuration for the system under test (--set KEY=VALUE). */
+  settings: Record<string, string>;
+}
+
+export const DEFAULT_OPTIONS: ScenarioOptions = {
+  environment: 'local',
+  durationS: 30,
+  rate: 40,
+  intervalMs: 5000,
+  clients: 4,
+  seed: 1,
+  settings: {},
+};
+
+export interface ScenarioContext {
+  cluster: Cluster;
+  options: ScenarioOptions;
+  recorder: HistoryRecorder;
+  sampler: TopologySampler;
+  nemesis: NemesisContext;
+  clients: DbClient[];
+  /** Unique per run: write keys start with it. */
+  keyPrefix: string;
+  load: LoadRun[];
+  progress: (line: string) => void;
+}
+
+/*
+ * A scenario is a composition: the system's settings, what the workload and the nemesis do, and which checkers judge
+ * the history. The runner does the rest (environment, sampling, final state, report).
+ */
+export interface Scenario {
+  name: string;
+  description: string;
+  /** Configuration of the system under test for this scenario (the user's --set wins). */
+  settings(o: ScenarioOptions): Record<string, string>;
+  /** Slaves the healthy system has at the end, for the final-state wait. */
+  slaves(o: ScenarioOptions): number;
+  run(ctx: ScenarioContext): Promise<void>;
+  checkers(o: ScenarioOptions): Checker[];
+  /** Whether to collect every replica's content afterwards (convergence and lost/duplicated writes). */
+  collectsFinalState: boolean;
+}

@@ -1,0 +1,28 @@
+import { AvailabilityChecker } from '../checkers/availability-checker';
+import { ConvergenceChecker } from '../checkers/convergence-checker';
+import { ElectionChecker } from '../checkers/election-checker';
+import { LatencyChecker } from '../checkers/latency-checker';
+import { WriteIntegrityChecker } from '../checkers/write-integrity-checker';
+import { killSlave } from '../nemesis/worker-faults';
+import { faultsUnderLoad } from './faults-under-load';
+import type { Scenario } from './scenario';
+
+const KILLS = 2;
+
+export const slaveCrash: Scenario = {
+  name: 'slave-crash',
+  description: `Mixed reads and writes while a slave is killed ${KILLS} times (POST /api/v1/crash/slave). Checks: the ` +
+    'master stays, a replacement slave catches up with every write, no acknowledged write lost or applied twice, ' +
+    'replicas converge.',
+  settings: () => ({ INITIAL_SLAVES: '2' }),
+  slaves: () => 2,
+  run: (ctx) => faultsUnderLoad(ctx, killSlave, KILLS),
+  checkers: () => [
+    new ElectionChecker(),
+    new WriteIntegrityChecker(),
+    new ConvergenceChecker(),
+    new AvailabilityChecker(),
+    new LatencyChecker(),
+  ],
+  collectsFinalState: true,
+};

@@ -1,0 +1,63 @@
+import { sleep } from '../../system/common/services/wait-for';
+import type { DbClient } from './db-client';
+import { seededRandom } from './random';
+
+export interface MixedLoadOptions {
+  /** Share of reads among operations, 0..1. */
+  readRatio: number;
+  /** Total operations per second over all clients (each client paces itself at rate / clients). */
+  rate: number;
+  /** Stops after this long... */
+  durationMs: number;
+  /** ...or after this many operations in all, whichever comes first. */
+  maxOps: number;
+  seed: number;
+  /** Prefix of write keys; unique per run. */
+  keyPrefix: string;
+}
+
+/*
+ * A bounded mixed workload: each client alternates reads and writes chosen by a seeded RNG at a fixed pace. It stops
+ * by itself (duration, count) or when `stop()` is called; `done` settles when every client has finished.
+ */
+export class MixedLoad {
+  private stopped = false;
+  private issued = 0;
+  readonly done: Promise<void>;
+
+  constructor(clients: DbClient[], private readonly o: MixedLoadOptions) {
+    const until = Date.now() + o.durationMs;
+    const gapMs = (1000 * clients.length) / o.rate;
+    this.done = Promise.all(clients.map((c, i) => this.runClient(c, seededRandom(o.seed + i), until, gapMs))).then(() => undefined);
+  }
+
+  private async runClient(client: DbClient, random: () => number, until: number, gapMs: number): Promise<void> {
+    let next = Date.now() + random() * gapMs;
+    while (!this.stopped && Date.now() < until && this.issued < this.o.maxOps) {
+      await sleep(Math.max(0, next - Date.now()));
+      if (this.stopped) break;
+      const n = this.issued++;
+      if (random() < this.o.readRatio) await client.read();
+      else await client.write(`${this.o.keyPrefix}-${client.id}-${n}`);
+      next = Math.max(next + gapMs, Date.now() - gapMs);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.done;
+  }
+}
+
+/** Issues exactly `count` reads from `clients` in parallel, as fast as they are answered (a burst). */
+export async function readBurst(clients: DbClient[], count: number): Promise<void> {
+  let left = count;
+  await Promise.all(
+    clients.map(async (c) => {
+      while (left > 0) {
+        left--;
+        await c.read();
+      }
+    }),
+  );
+}
