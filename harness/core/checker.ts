@@ -1,5 +1,5 @@
 import type { History } from './history';
-import type { LoadRun } from './scenario-report';
+import type { LoadRun } from './load-run';
 
 /** A named limit a checker applied, shown in the report's thresholds table. */
 export interface Threshold {
