@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { FaultKind } from '../core/history';
 import type { EnvironmentName } from '../environment/environment';
 import { DEFAULT_OPTIONS, type ScenarioOptions } from '../scenarios/scenario';
 
@@ -16,6 +17,7 @@ Options:
   --interval MS          autoscaling interval for 'read-burst' (default ${DEFAULT_OPTIONS.intervalMs})
   --clients N            concurrent clients of the workload (default ${DEFAULT_OPTIONS.clients})
   --seed N               seed of the random choices (fault order, read/write mix) (default ${DEFAULT_OPTIONS.seed})
+  --faults A,B,...       faults 'chaos' picks from (default: ${DEFAULT_OPTIONS.faults.join(',')})
   --env local|docker     where the system runs (default ${DEFAULT_OPTIONS.environment})
   --set KEY=VALUE        configuration for the system under test (repeatable), e.g. --set ZK_SESSION_TIMEOUT_MS=2000
   --out DIR              parent directory of reports (default reports)
@@ -51,6 +53,7 @@ export function parseScenarioArgs(argv: string[]): ParsedArgs {
         clients: { type: 'string' },
         seed: { type: 'string' },
         env: { type: 'string' },
+        faults: { type: 'string' },
         set: { type: 'string', multiple: true },
         out: { type: 'string' },
       },
@@ -64,6 +67,11 @@ export function parseScenarioArgs(argv: string[]): ParsedArgs {
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name a scenario (see --list)' : `one scenario at a time, got ${positionals.join(', ')}`);
   const environment = (values.env ?? DEFAULT_OPTIONS.environment) as EnvironmentName;
   if (environment !== 'local' && environment !== 'docker') throw new UsageError(`--env must be local or docker, got "${values.env}"`);
+  const faults = values.faults === undefined ? DEFAULT_OPTIONS.faults : (values.faults.split(',').map((f) => f.trim()) as FaultKind[]);
+  const unknownFault = faults.find((f) => !DEFAULT_OPTIONS.faults.includes(f));
+  if (unknownFault !== undefined || faults.length === 0) {
+    throw new UsageError(`--faults takes a comma-separated list of ${DEFAULT_OPTIONS.faults.join(', ')}; got "${values.faults}"`);
+  }
   const settings: Record<string, string> = {};
   for (const kv of values.set ?? []) {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(kv);
@@ -81,6 +89,7 @@ export function parseScenarioArgs(argv: string[]): ParsedArgs {
       intervalMs: int('interval', values.interval, DEFAULT_OPTIONS.intervalMs, 1000, 600000),
       clients: int('clients', values.clients, DEFAULT_OPTIONS.clients, 1, 256),
       seed: int('seed', values.seed, DEFAULT_OPTIONS.seed, 0, 2 ** 31 - 1),
+      faults,
       settings,
     },
   };

@@ -1,5 +1,5 @@
 import type { Checker } from '../core/checker';
-import type { HistoryRecorder } from '../core/history';
+import type { FaultKind, HistoryRecorder } from '../core/history';
 import type { LoadRun } from '../core/scenario-report';
 import type { Cluster, EnvironmentName } from '../environment/environment';
 import type { NemesisContext } from '../nemesis/nemesis';
@@ -17,6 +17,8 @@ export interface ScenarioOptions {
   intervalMs: number;
   clients: number;
   seed: number;
+  /** Faults the chaos scenario chooses from (default: all). */
+  faults: FaultKind[];
   /** Extra configuration for the system under test (--set KEY=VALUE). */
   settings: Record<string, string>;
 }
@@ -28,6 +30,7 @@ export const DEFAULT_OPTIONS: ScenarioOptions = {
   intervalMs: 5000,
   clients: 4,
   seed: 1,
+  faults: ['kill-master', 'kill-slave', 'kill-random', 'pause-worker', 'restart-rabbitmq', 'restart-zookeeper'],
   settings: {},
 };
 

@@ -18,7 +18,7 @@ export async function connectAmqp(url: string, log: Logger, timeoutMs = 30000): 
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await amqp.connect(withHeartbeat(url));
+      return await amqp.connect(withHeartbeat(url), { noDelay: true });
     } catch (err) {
       if (Date.now() > deadline) throw err;
       log.warn({ attempt, err: (err as Error).message }, 'RabbitMQ not reachable yet, retrying');

@@ -25,6 +25,7 @@ const envSchema = z.object({
   LOCAL_RABBITMQ_PORT: port.default(5672),
   LOCAL_ZOOKEEPER_PORT: port.default(2181),
   LOCAL_ZK_TICK_MS: positiveMs.default(200),
+  LOCAL_ZK_MAX_SESSION_MS: positiveMs.default(30000),
   SERVICES_AUTO_INSTALL: flag.default(true),
 
   // HTTP endpoints (0 = any free port, useful in tests).
@@ -47,6 +48,12 @@ const envSchema = z.object({
   WORKER_START_TIMEOUT_MS: positiveMs.default(30000),
   WORKER_STOP_TIMEOUT_MS: positiveMs.default(5000),
   KILL_LOST_WORKERS: flag.default(true),
+  // Docker runtime (WORKER_RUNTIME=docker): which image, which engine, which network, and the label that marks this
+  // deployment's containers (several deployments can share one engine).
+  DOCKER_IMAGE: z.string().min(1).default('rideshare-dbaas:latest'),
+  DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
+  DOCKER_NETWORK: z.string().min(1).default('host'),
+  DOCKER_DEPLOYMENT: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'letters, digits, _ . - (used in container names)').default('dbaas'),
   DATA_DIR: z.string().default('.data'),
 
   // Autoscaling.
@@ -55,7 +62,7 @@ const envSchema = z.object({
 
   // Coordination and timeouts.
   ZK_SESSION_TIMEOUT_MS: positiveMs.default(2000),
-  ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS: positiveMs.default(4000),
+  ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS: positiveMs.default(15000),
   ZK_ROOT: z.string().regex(/^(\/[A-Za-z0-9_.-]+)*$/, 'must be an absolute znode path like /dbaas').default('/dbaas'),
   RPC_TIMEOUT_MS: positiveMs.default(5000),
   MIN_LSN_WAIT_MS: positiveMs.default(2000),
@@ -74,6 +81,7 @@ export type Config = Readonly<{
   localRabbitmqPort: number;
   localZookeeperPort: number;
   localZkTickMs: number;
+  localZkMaxSessionMs: number;
   servicesAutoInstall: boolean;
   bindHost: string;
   orchestratorPort: number;
@@ -95,6 +103,12 @@ export type Config = Readonly<{
   workerStartTimeoutMs: number;
   workerStopTimeoutMs: number;
   killLostWorkers: boolean;
+  dockerImage: string;
+  dockerSocket: string;
+  /** Network mode of worker containers: `host`, or the name of a Docker network (compose's). */
+  dockerNetwork: string;
+  /** Value of the dbaas.deployment label on every container of this deployment. */
+  dockerDeployment: string;
   dataDir: string;
   scaleIntervalMs: number;
   readsPerSlave: number;
@@ -125,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localRabbitmqPort: e.LOCAL_RABBITMQ_PORT,
     localZookeeperPort: e.LOCAL_ZOOKEEPER_PORT,
     localZkTickMs: e.LOCAL_ZK_TICK_MS,
+    localZkMaxSessionMs: e.LOCAL_ZK_MAX_SESSION_MS,
     servicesAutoInstall: e.SERVICES_AUTO_INSTALL,
     bindHost: e.BIND_HOST,
     orchestratorPort: e.ORCHESTRATOR_PORT,
@@ -143,6 +158,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerStartTimeoutMs: e.WORKER_START_TIMEOUT_MS,
     workerStopTimeoutMs: e.WORKER_STOP_TIMEOUT_MS,
     killLostWorkers: e.KILL_LOST_WORKERS,
+    dockerImage: e.DOCKER_IMAGE,
+    dockerSocket: e.DOCKER_SOCKET,
+    dockerNetwork: e.DOCKER_NETWORK,
+    dockerDeployment: e.DOCKER_DEPLOYMENT,
     dataDir: path.resolve(e.DATA_DIR),
     scaleIntervalMs: e.SCALE_INTERVAL_MS,
     readsPerSlave: e.READS_PER_SLAVE,
@@ -166,6 +185,7 @@ export function configToEnv(config: Config): Record<string, string> {
     LOCAL_RABBITMQ_PORT: String(config.localRabbitmqPort),
     LOCAL_ZOOKEEPER_PORT: String(config.localZookeeperPort),
     LOCAL_ZK_TICK_MS: String(config.localZkTickMs),
+    LOCAL_ZK_MAX_SESSION_MS: String(config.localZkMaxSessionMs),
     SERVICES_AUTO_INSTALL: String(config.servicesAutoInstall),
     BIND_HOST: config.bindHost,
     ORCHESTRATOR_PORT: String(config.orchestratorPort),
@@ -184,6 +204,10 @@ export function configToEnv(config: Config): Record<string, string> {
     WORKER_START_TIMEOUT_MS: String(config.workerStartTimeoutMs),
     WORKER_STOP_TIMEOUT_MS: String(config.workerStopTimeoutMs),
     KILL_LOST_WORKERS: String(config.killLostWorkers),
+    DOCKER_IMAGE: config.dockerImage,
+    DOCKER_SOCKET: config.dockerSocket,
+    DOCKER_NETWORK: config.dockerNetwork,
+    DOCKER_DEPLOYMENT: config.dockerDeployment,
     DATA_DIR: config.dataDir,
     SCALE_INTERVAL_MS: String(config.scaleIntervalMs),
     READS_PER_SLAVE: String(config.readsPerSlave),

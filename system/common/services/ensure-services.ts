@@ -23,6 +23,7 @@ export function localServices(config: Config, log: Logger): { rabbitmq: LocalRab
       port: config.localZookeeperPort,
       dataDir,
       tickMs: config.localZkTickMs,
+      maxSessionMs: config.localZkMaxSessionMs,
       autoInstall: config.servicesAutoInstall,
       log,
     }),

@@ -14,6 +14,9 @@ export interface LocalZookeeperOptions {
   dataDir: string;
   /** ZooKeeper's tickTime. Sessions may last 2 to 20 ticks, so 200 ms allows sessions of about one second. */
   tickMs: number;
+  /** Longest session the server grants. ZooKeeper's default is 20 ticks (4 s at 200 ms), too short for the
+   * orchestrator's session to outlive a ZooKeeper restart. */
+  maxSessionMs: number;
   autoInstall: boolean;
   startTimeoutMs?: number;
   log: Logger;
@@ -54,6 +57,7 @@ export class LocalZookeeper {
       cfg,
       [
         `tickTime=${this.options.tickMs}`,
+        `maxSessionTimeout=${Math.max(this.options.maxSessionMs, 20 * this.options.tickMs)}`,
         `dataDir=${data}`,
         `clientPort=${this.options.port}`,
         'clientPortAddress=127.0.0.1',
