@@ -1,0 +1,31 @@
+import { parseScenarioArgs, UsageError } from './scenario-args';
+
+test('defaults, and options parsed into a run', () => {
+  const p = parseScenarioArgs(['chaos', '--duration', '45', '--seed', '7', '--set', 'ZK_SESSION_TIMEOUT_MS=2000', '--faults', 'kill-master,pause-worker']);
+  expect(p).toEqual(
+    expect.objectContaining({
+      kind: 'run',
+      scenario: 'chaos',
+      options: expect.objectContaining({ durationS: 45, seed: 7, environment: 'local', faults: ['kill-master', 'pause-worker'], settings: { ZK_SESSION_TIMEOUT_MS: '2000' } }),
+    }),
+  );
+});
+
+test('--help and --list need no scenario', () => {
+  expect(parseScenarioArgs(['--help'])).toEqual({ kind: 'help' });
+  expect(parseScenarioArgs(['--list'])).toEqual({ kind: 'list' });
+});
+
+test.each([
+  [[], /name a scenario/],
+  [['a', 'b'], /one scenario at a time/],
+  [['chaos', '--duration', '0'], /--duration must be an integer/],
+  [['chaos', '--rate', 'fast'], /--rate must be an integer/],
+  [['chaos', '--env', 'k8s'], /--env must be local or docker/],
+  [['chaos', '--set', 'lower=1'], /--set takes KEY=VALUE/],
+  [['chaos', '--faults', 'kill-master,drop-table'], /--faults takes/],
+  [['chaos', '--bogus'], /Unknown option/],
+])('%j is a usage error naming the problem', (argv, message) => {
+  expect(() => parseScenarioArgs(argv as string[])).toThrow(UsageError);
+  expect(() => parseScenarioArgs(argv as string[])).toThrow(message);
+});
