@@ -12,7 +12,7 @@ const config: Config = {
     {
       displayName: 'unit',
       testMatch: ['<rootDir>/{system,harness}/**/*.test.ts'],
-      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '/node_modules/'],
+      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.docker\\.test\\.ts$', '/node_modules/'],
       transform,
       testEnvironment: 'node',
     },

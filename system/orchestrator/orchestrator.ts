@@ -1,13 +1,12 @@
 import type { Server } from 'node:http';
-import path from 'node:path';
-import { configToEnv, type Config } from '../common/config/config';
+import type { Config } from '../common/config/config';
 import type { Logger } from '../common/logging/logger';
 import { ZkClient } from '../common/zk/zk-client';
 import { createApp } from './http/app';
 import { OrchestratorMetrics } from './http/metrics';
 import { RpcClient } from './queue/rpc-client';
 import { Autoscaler } from './scaling/autoscaler';
-import { ProcessRuntime } from './runtime/process-runtime';
+import { createRuntime } from './runtime/create-runtime';
 import type { WorkerRuntime } from './runtime/worker-runtime';
 import { Supervisor } from './supervision/supervisor';
 
@@ -68,13 +67,7 @@ export class Orchestrator {
     await this.rpc.start();
 
     const runtime =
-      this.o.runtime ??
-      new ProcessRuntime({
-        baseEnv: { ...configToEnv(config), RABBITMQ_URL: this.o.rabbitmqUrl, ZOOKEEPER_CONNECT: this.o.zookeeperConnect },
-        logDir: path.join(config.dataDir, 'logs'),
-        workersDir: path.join(config.dataDir, 'workers'),
-        log,
-      });
+      this.o.runtime ?? (await createRuntime(config, { rabbitmqUrl: this.o.rabbitmqUrl, zookeeperConnect: this.o.zookeeperConnect }, log));
     this.runtimeRef = runtime;
     this.supervisorRef = new Supervisor({
       runtime,

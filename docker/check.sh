@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The Docker check, from a fresh clone (after npm ci): starts the Docker engine (installing it when absent), builds the
+# system's image offline when no registry is reachable, validates docker-compose.yml, and runs the master-crash and
+# slave-crash checks with workers as containers (jest.docker.config.ts). RabbitMQ and ZooKeeper run on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
+  echo "Usage: npm run docker:check    (engine: docker/engine.sh; image: docker/build-images.sh; compose: docker/compose-config.sh)"
+  exit 0
+fi
+bash docker/engine.sh
+bash docker/build-images.sh
+bash docker/compose-config.sh
+echo "docker check: master crash and slave crash with worker containers..."
+export TESTCONTAINERS_RYUK_DISABLED=true
+npx jest --config jest.docker.config.ts --runInBand

@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { configToEnv, type Config } from '../../common/config/config';
+import type { Logger } from '../../common/logging/logger';
+import { DockerRuntime } from './docker-runtime';
+import { ProcessRuntime } from './process-runtime';
+import type { WorkerRuntime } from './worker-runtime';
+
+export interface RuntimeEndpoints {
+  rabbitmqUrl: string;
+  zookeeperConnect: string;
+}
+
+/** The worker runtime that WORKER_RUNTIME names, handing workers the configuration and the service endpoints. */
+export async function createRuntime(config: Config, endpoints: RuntimeEndpoints, log: Logger): Promise<WorkerRuntime> {
+  const baseEnv = { ...configToEnv(config), RABBITMQ_URL: endpoints.rabbitmqUrl, ZOOKEEPER_CONNECT: endpoints.zookeeperConnect };
+  const logDir = path.join(config.dataDir, 'logs');
+  if (config.workerRuntime === 'docker') {
+    return DockerRuntime.create({
+      baseEnv,
+      image: config.dockerImage,
+      socketPath: config.dockerSocket,
+      network: config.dockerNetwork,
+      deployment: config.dockerDeployment,
+      logDir,
+      log,
+    });
+  }
+  return new ProcessRuntime({ baseEnv, logDir, workersDir: path.join(config.dataDir, 'workers'), log });
+}
