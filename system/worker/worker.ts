@@ -93,10 +93,11 @@ export class Worker {
 
     this.election = new Election(this.zk, { id, pid }, log);
     this.election.once('elected', (epoch: number) =>
-      this.becomeMaster(epoch).catch((err) => this.o.onFatal(`could not take over as master: ${(err as Error).message}`, EXIT.failed)),
+      // A graceful stop during a takeover closes the channels under it: that is not a failure.
+      this.becomeMaster(epoch).catch((err) => !this.stopping && this.o.onFatal(`could not take over as master: ${(err as Error).message}`, EXIT.failed)),
     );
     this.election.start();
-    void this.serveReadsWhenCaughtUp().catch((err) => this.o.onFatal(`could not start serving reads: ${(err as Error).message}`, EXIT.failed));
+    void this.serveReadsWhenCaughtUp().catch((err) => !this.stopping && this.o.onFatal(`could not start serving reads: ${(err as Error).message}`, EXIT.failed));
     log.info({ id, pid }, 'worker started');
   }
 
