@@ -14,3 +14,11 @@ bash docker/compose-config.sh
 echo "docker check: master crash and slave crash with worker containers..."
 export TESTCONTAINERS_RYUK_DISABLED=true
 npx jest --config jest.docker.config.ts --runInBand
+echo "docker check: the harness's master-crash and slave-crash scenarios in the docker environment..."
+npm run -s scenario -- master-crash --env docker --duration 20
+npm run -s scenario -- slave-crash --env docker --duration 20
+left=$(docker ps -aq --filter "label=dbaas.deployment" | wc -l)
+if [ "$left" -ne 0 ]; then
+  echo "docker check: $left container(s) with a dbaas.deployment label left behind" >&2
+  exit 1
+fi

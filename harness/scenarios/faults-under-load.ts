@@ -1,24 +1,35 @@
 import { sleep } from '../../system/common/services/wait-for';
+import { AvailabilityChecker } from '../checkers/availability-checker';
+import { ConvergenceChecker } from '../checkers/convergence-checker';
+import { ElectionChecker } from '../checkers/election-checker';
+import { LatencyChecker } from '../checkers/latency-checker';
+import { WriteIntegrityChecker } from '../checkers/write-integrity-checker';
+import type { Checker } from '../core/checker';
 import type { Nemesis } from '../nemesis/nemesis';
 import { MixedLoad } from '../workload/generators';
 import type { ScenarioContext } from './scenario';
 
-/*
- * The shape shared by the crash scenarios: a steady mixed load for the whole duration, with `count` faults of one
- * kind spread evenly over it (each waits until the system healed). The load stops by itself at the end.
- */
-export async function faultsUnderLoad(ctx: ScenarioContext, nemesis: Nemesis, count: number): Promise<void> {
+/** The steady mixed load of the fault scenarios: half reads, half writes, at --rate for --duration, bounded. */
+export function startMixedLoad(ctx: ScenarioContext): MixedLoad {
   const { options } = ctx;
-  const durationMs = options.durationS * 1000;
-  const load = new MixedLoad(ctx.clients, {
+  return new MixedLoad(ctx.clients, {
     readRatio: 0.5,
     rate: options.rate,
-    durationMs,
+    durationMs: options.durationS * 1000,
     maxOps: Math.ceil(options.rate * options.durationS * 1.5),
     seed: options.seed,
     keyPrefix: ctx.keyPrefix,
   });
-  ctx.progress(`load: ${options.clients} clients, ${options.rate} ops/s, 50% writes, ${options.durationS} s; ${count} x ${nemesis.kind}`);
+}
+
+/*
+ * The shape shared by the crash scenarios: the mixed load for the whole duration, with `count` faults of one kind
+ * spread evenly over it (each waits until the system healed). The load stops by itself at the end.
+ */
+export async function faultsUnderLoad(ctx: ScenarioContext, nemesis: Nemesis, count: number): Promise<void> {
+  const durationMs = ctx.options.durationS * 1000;
+  const load = startMixedLoad(ctx);
+  ctx.progress(`load: ${ctx.options.clients} clients, ${ctx.options.rate} ops/s, 50% writes, ${ctx.options.durationS} s; ${count} x ${nemesis.kind}`);
   try {
     const start = Date.now();
     for (let i = 1; i <= count; i++) {
@@ -28,4 +39,17 @@ export async function faultsUnderLoad(ctx: ScenarioContext, nemesis: Nemesis, co
   } finally {
     await load.done;
   }
+}
+
+/** What every fault scenario promises: right elections, no write lost or doubled, replicas converge, service goes on. */
+export function faultCheckers(o: { maxElectionMs?: number; maxConvergenceMs?: number; maxUnavailableDuringFault?: number } = {}): Checker[] {
+  // Only limits that are set: an explicit undefined would override the checkers' defaults.
+  const { maxElectionMs, maxConvergenceMs, maxUnavailableDuringFault } = o;
+  return [
+    new ElectionChecker(maxElectionMs === undefined ? {} : { maxElectionMs }),
+    new WriteIntegrityChecker(),
+    new ConvergenceChecker(maxConvergenceMs === undefined ? {} : { maxConvergenceMs }),
+    new AvailabilityChecker(maxUnavailableDuringFault === undefined ? {} : { maxUnavailableDuringFault }),
+    new LatencyChecker(),
+  ];
 }

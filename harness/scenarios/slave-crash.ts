@@ -1,10 +1,5 @@
-import { AvailabilityChecker } from '../checkers/availability-checker';
-import { ConvergenceChecker } from '../checkers/convergence-checker';
-import { ElectionChecker } from '../checkers/election-checker';
-import { LatencyChecker } from '../checkers/latency-checker';
-import { WriteIntegrityChecker } from '../checkers/write-integrity-checker';
 import { killSlave } from '../nemesis/worker-faults';
-import { faultsUnderLoad } from './faults-under-load';
+import { faultCheckers, faultsUnderLoad } from './faults-under-load';
 import type { Scenario } from './scenario';
 
 const KILLS = 2;
@@ -17,12 +12,6 @@ export const slaveCrash: Scenario = {
   settings: () => ({ INITIAL_SLAVES: '2' }),
   slaves: () => 2,
   run: (ctx) => faultsUnderLoad(ctx, killSlave, KILLS),
-  checkers: () => [
-    new ElectionChecker(),
-    new WriteIntegrityChecker(),
-    new ConvergenceChecker(),
-    new AvailabilityChecker(),
-    new LatencyChecker(),
-  ],
+  checkers: () => faultCheckers(),
   collectsFinalState: true,
 };
