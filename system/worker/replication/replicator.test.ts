@@ -74,3 +74,27 @@ test('state survives a reopen: replay resumes after the last applied offset', as
   expect(replicator.nextOffset).toBe(1);
   expect(replicator.current.appliedLsn).toBe(1);
 });
+
+const ride = (id: number, by: string) => ({
+  op: 'insert' as const,
+  table: 'rides' as const,
+  values: { ride_id: id, created_by: by, timestamp: `t${id}`, starts_at: id, source: 1, destination: 2 },
+});
+
+test('consecutive inserts applied together keep their keys, order and outcomes', async () => {
+  await feed(rec(1, 1, 'u', user('a')), ...[2, 3, 4, 5].map((lsn) => rec(lsn, 1, `r${lsn}`, ride(100 + lsn, 'a'))), rec(6, 1, 'u2', user('b')));
+  const rides = (await db.tables.rides.findAll({ raw: true, order: [['ride_id', 'ASC']] })) as unknown as Array<{ ride_id: number; timestamp: string }>;
+  expect(rides.map((r) => [r.ride_id, r.timestamp])).toEqual([[102, 't102'], [103, 't103'], [104, 't104'], [105, 't105']]);
+  expect(await db.appliedWrite('r4')).toEqual({ lsn: 4, changes: 1, insertedId: 104 });
+  expect(await usernames()).toEqual(['a', 'b']);
+  expect(await db.replicationState()).toEqual({ appliedLsn: 6, appliedOffset: 5, epoch: 1 });
+});
+
+test('one failing insert in a run fails alone: the others are applied, its outcome records no change', async () => {
+  // The third insert repeats a username: it breaks the multi-row INSERT, so the run falls back to one at a time.
+  await feed(rec(1, 1, 'a', user('a')), rec(2, 1, 'b', user('b')), rec(3, 1, 'dup', user('a')), rec(4, 1, 'c', user('c')));
+  expect(await usernames()).toEqual(['a', 'b', 'c']);
+  expect(await db.appliedWrite('dup')).toEqual({ lsn: 3, changes: 0 });
+  expect(await db.appliedWrite('c')).toEqual({ lsn: 4, changes: 1 });
+  expect(replicator.current.appliedLsn).toBe(4);
+});

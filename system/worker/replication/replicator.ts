@@ -1,12 +1,24 @@
 import { EventEmitter } from 'node:events';
+import type { Transaction } from 'sequelize';
 import type { Logger } from '../../common/logging/logger';
 import type { SyncRecord } from '../../common/protocol/messages';
-import type { ReplicationState, WorkerDatabase } from '../storage/database';
-import { applyWrite } from '../storage/queries';
+import { autoIncrementColumn } from '../../common/protocol/tables';
+import type { AppliedOutcome, ReplicationState, WorkerDatabase } from '../storage/database';
+import { applyWrite, insertMany } from '../storage/queries';
 import type { FollowedRecord } from './sync-log';
 
 /** Records applied per transaction at most; large batches make catch-up fast, small ones keep lag low. */
 const MAX_BATCH = 2000;
+/** Rows per multi-row INSERT when consecutive inserts are applied together. */
+const INSERT_CHUNK = 250;
+
+type InsertOp = Extract<SyncRecord['op'], { op: 'insert' }>;
+
+/** An insert can join a multi-row INSERT when it names its key (a master's record always does for keyed tables). */
+function bulkInsertable(op: InsertOp): boolean {
+  const key = autoIncrementColumn(op.table);
+  return key === undefined || typeof op.values[key] === 'number';
+}
 
 /*
  * Applies syncQ records to the local database in stream order, exactly once, with the fencing rule:
@@ -113,6 +125,42 @@ export class Replicator extends EventEmitter {
     return this.failure;
   }
 
+  /*
+   * Applies consecutive inserts into one table as multi-row INSERTs, in order: the same rows, keys included, as one
+   * insert each, at a fraction of the cost (one statement per chunk instead of one ORM call per record), which is what
+   * makes catch-up on a long log fast. A chunk that fails (a constraint: the replicas diverged) changes nothing, since
+   * SQLite undoes the failed statement only, and its records are then applied one at a time as usual, each failure
+   * logged on its own.
+   */
+  private async applyInserts(records: SyncRecord[], outcomes: Array<{ writeId: string; outcome: AppliedOutcome }>, t: Transaction): Promise<void> {
+    for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+      const chunk = records.slice(i, i + INSERT_CHUNK);
+      const ops = chunk.map((r) => r.op as InsertOp);
+      let together = this.skipApply;
+      if (!together && chunk.length > 1) {
+        together = await insertMany(this.db, ops[0].table, ops.map((op) => op.values), t).then(
+          () => true,
+          () => false,
+        );
+      }
+      for (const r of chunk) {
+        const op = r.op as InsertOp;
+        let outcome: { changes: number; insertedId?: number | string } = { changes: 0 };
+        if (together) {
+          const key = autoIncrementColumn(op.table);
+          if (!this.skipApply) outcome = { changes: 1, insertedId: key ? (op.values[key] as number) : undefined };
+        } else {
+          try {
+            outcome = await applyWrite(this.db, op, t);
+          } catch (err) {
+            this.log.error({ lsn: r.lsn, writeId: r.writeId, err: (err as Error).message }, 'a replicated write failed to apply');
+          }
+        }
+        outcomes.push({ writeId: r.writeId, outcome: { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId } });
+      }
+    }
+  }
+
   private async drain(): Promise<void> {
     this.draining = true;
     this.idle = new Promise((resolve) => (this.markIdle = resolve));
@@ -122,6 +170,15 @@ export class Replicator extends EventEmitter {
         const seen: SyncRecord[] = [];
         const next = await this.db.transaction(async (t) => {
           const s = { ...this.state };
+          // One lookup for the batch instead of one per record; writeIds applied within the batch join the set.
+          const applied = await this.db.appliedWriteIds(
+            batch.flatMap((item) => ('record' in item ? [item.record.writeId] : [])),
+            t,
+          );
+          const outcomes: Array<{ writeId: string; outcome: AppliedOutcome }> = [];
+          // Consecutive inserts into one table are held back and applied together (see applyInserts).
+          const inserts: SyncRecord[] = [];
+          const flush = () => this.applyInserts(inserts.splice(0), outcomes, t);
           for (const item of batch) {
             s.appliedOffset = item.offset;
             if ('invalid' in item) {
@@ -136,10 +193,18 @@ export class Replicator extends EventEmitter {
             }
             s.epoch = r.epoch;
             if (r.op.op === 'epoch' || r.lsn <= s.appliedLsn) continue;
-            if ((await this.db.appliedWrite(r.writeId, t)) !== undefined) {
+            if (applied.has(r.writeId)) {
               s.appliedLsn = r.lsn;
               continue;
             }
+            applied.add(r.writeId);
+            s.appliedLsn = r.lsn;
+            if (r.op.op === 'insert' && bulkInsertable(r.op)) {
+              if (inserts.length > 0 && (inserts[0].op as InsertOp).table !== r.op.table) await flush();
+              inserts.push(r);
+              continue;
+            }
+            await flush();
             let outcome: { changes: number; insertedId?: number | string } = { changes: 0 };
             try {
               if (!this.skipApply) outcome = await applyWrite(this.db, r.op, t);
@@ -147,9 +212,10 @@ export class Replicator extends EventEmitter {
               // Replicas apply the master's committed sequence; a failure here means they diverged. Say so loudly.
               this.log.error({ lsn: r.lsn, writeId: r.writeId, err: (err as Error).message }, 'a replicated write failed to apply');
             }
-            await this.db.recordWrite(r.writeId, { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId }, t);
-            s.appliedLsn = r.lsn;
+            outcomes.push({ writeId: r.writeId, outcome: { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId } });
           }
+          await flush();
+          await this.db.recordWrites(outcomes, t);
           await this.db.saveReplicationState(s, t);
           return s;
         });

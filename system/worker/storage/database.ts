@@ -37,6 +37,37 @@ export interface AppliedOutcome {
   insertedId?: number | string;
 }
 
+/** Rows per statement in batch reads and inserts: 4 columns x 200 stays under SQLite's oldest variable limit (999). */
+const CHUNK = 200;
+
+interface SqliteHandle {
+  run(sql: string, callback: (err: Error | null) => void): void;
+}
+
+/*
+ * Sequelize's SQLite dialect opens a new connection for every transaction, and a PRAGMA run through sequelize.query
+ * reaches only its default connection. Without this, every transaction (each write on the master, each replication
+ * batch) ran with synchronous = FULL and waited for an fsync of the WAL on commit.
+ */
+function setSynchronousOnEveryConnection(sequelize: Sequelize, level: 'NORMAL'): void {
+  const manager = sequelize.connectionManager as unknown as { getConnection(options?: unknown): Promise<SqliteHandle> };
+  const open = manager.getConnection.bind(manager);
+  const prepared = new WeakSet<SqliteHandle>();
+  manager.getConnection = async (options) => {
+    const connection = await open(options);
+    if (!prepared.has(connection)) {
+      prepared.add(connection);
+      await new Promise<void>((resolve, reject) => connection.run(`PRAGMA synchronous = ${level}`, (err) => (err ? reject(err) : resolve())));
+    }
+    return connection;
+  };
+}
+
+function appliedWriteRow(writeId: string, outcome: AppliedOutcome) {
+  const inserted_id = outcome.insertedId === undefined ? null : JSON.stringify(outcome.insertedId);
+  return { write_id: writeId, lsn: outcome.lsn, changes: outcome.changes, inserted_id };
+}
+
 export class WorkerDatabase {
   private constructor(
     readonly sequelize: Sequelize,
@@ -46,6 +77,7 @@ export class WorkerDatabase {
   static async open(file: string): Promise<WorkerDatabase> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const sequelize = new Sequelize({ dialect: 'sqlite', storage: file, logging: false, pool: { max: 1 } });
+    setSynchronousOnEveryConnection(sequelize, 'NORMAL');
     const tables = {} as Record<TableName, ModelStatic<Model>>;
     for (const name of TABLE_NAMES) {
       const attributes: ModelAttributes = {};
@@ -82,7 +114,6 @@ export class WorkerDatabase {
       { sequelize, tableName: '_applied_writes', timestamps: false },
     );
     await sequelize.query('PRAGMA journal_mode = WAL');
-    await sequelize.query('PRAGMA synchronous = NORMAL');
     await sequelize.sync();
     await ReplicationRow.findOrCreate({ where: { id: 1 }, defaults: { id: 1, applied_lsn: 0, applied_offset: -1, epoch: 0 } });
     return new WorkerDatabase(sequelize, tables);
@@ -108,8 +139,27 @@ export class WorkerDatabase {
   }
 
   async recordWrite(writeId: string, outcome: AppliedOutcome, transaction: Transaction): Promise<void> {
-    const inserted_id = outcome.insertedId === undefined ? null : JSON.stringify(outcome.insertedId);
-    await AppliedWrite.create({ write_id: writeId, lsn: outcome.lsn, changes: outcome.changes, inserted_id }, { transaction });
+    await AppliedWrite.create(appliedWriteRow(writeId, outcome), { transaction });
+  }
+
+  /** Which of these writeIds were applied: a few queries for a whole replication batch instead of one per record. */
+  async appliedWriteIds(writeIds: string[], transaction?: Transaction): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < writeIds.length; i += CHUNK) {
+      const rows = await AppliedWrite.findAll({ attributes: ['write_id'], where: { write_id: writeIds.slice(i, i + CHUNK) }, transaction, raw: true });
+      for (const row of rows as unknown as Array<{ write_id: string }>) found.add(row.write_id);
+    }
+    return found;
+  }
+
+  /** recordWrite for many writes, in multi-row inserts. */
+  async recordWrites(entries: Array<{ writeId: string; outcome: AppliedOutcome }>, transaction: Transaction): Promise<void> {
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      await AppliedWrite.bulkCreate(
+        entries.slice(i, i + CHUNK).map((e) => appliedWriteRow(e.writeId, e.outcome)),
+        { transaction },
+      );
+    }
   }
 
   transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {

@@ -1,8 +1,8 @@
 import { ForeignKeyConstraintError, Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
 import { ConflictError } from '../../common/errors/errors';
 import type { SyncOp } from '../../common/protocol/messages';
-import type { Condition, ReadRequest, Where, WriteOp } from '../../common/protocol/requests';
-import { TABLE_NAMES, autoIncrementColumn } from '../../common/protocol/tables';
+import type { Condition, ReadRequest, Values, Where, WriteOp } from '../../common/protocol/requests';
+import { TABLE_NAMES, autoIncrementColumn, type TableName } from '../../common/protocol/tables';
 import type { WorkerDatabase } from './database';
 
 /*
@@ -36,6 +36,11 @@ export async function runRead(db: WorkerDatabase, req: ReadRequest): Promise<Rec
     raw: true,
   });
   return rows as unknown as Record<string, unknown>[];
+}
+
+/** Inserts rows, keys included, into one table with one multi-row INSERT (all or nothing: SQLite undoes a failed statement). */
+export async function insertMany(db: WorkerDatabase, table: TableName, rows: Values[], t: Transaction): Promise<void> {
+  await db.sequelize.getQueryInterface().bulkInsert(table, rows as Record<string, unknown>[], { transaction: t });
 }
 
 export interface WriteOutcome {

@@ -1,0 +1,108 @@
+import { sleep, waitUntil } from '../../system/common/services/wait-for';
+import { waitForTopology, workers, type WorkerRow } from '../testing/topology';
+import type { BenchOptions } from './bench-options';
+import { emptySection, type SectionReport } from './bench-report';
+import { BenchSystem, type BenchContext } from './bench-system';
+import { round, summarize } from './stats';
+import { fillSyncLog, type LogPosition } from './sync-log-filler';
+import { BENCH_USER, mustWrite } from './workload';
+
+type Log = (msg: string) => void;
+
+/** How often the workers publish their applied LSN here, and so the resolution of the figures. */
+const ZNODE_UPDATE_MS = 20;
+const CATCH_UP_LIMIT_MS = 600000;
+
+interface CatchUpTrial {
+  fromStartMs: number;
+  fromRegistrationMs: number;
+}
+
+/** Starts one more slave and times it until its applied LSN reaches `tail`; then scales back in. */
+async function trial(sys: BenchSystem, tail: number): Promise<CatchUpTrial> {
+  const before = new Set((await workers(sys.http)).map((w) => w.id));
+  const startedAt = Date.now();
+  await sys.scale(2);
+  let registeredAt = 0;
+  let fresh: WorkerRow | undefined;
+  await waitUntil(
+    `a new slave to reach LSN ${tail}`,
+    async () => {
+      fresh = (await workers(sys.http)).find((w) => !before.has(w.id) && w.state !== 'unregistered');
+      if (fresh && !registeredAt) registeredAt = Date.now();
+      return (fresh?.appliedLsn ?? -1) >= tail;
+    },
+    CATCH_UP_LIMIT_MS,
+    ZNODE_UPDATE_MS,
+  );
+  const doneAt = Date.now();
+  await sys.scale(1);
+  await waitForTopology(sys.http, 1, 120000);
+  return { fromStartMs: doneAt - startedAt, fromRegistrationMs: doneAt - registeredAt };
+}
+
+/** Catch-up: a new slave replaying a log of N writes, for each N, over several trials. */
+export async function runCatchUp(ctx: BenchContext, o: BenchOptions, log: Log): Promise<SectionReport> {
+  const env = { INITIAL_SLAVES: '1', MAX_SLAVES: '2', ZNODE_UPDATE_MS: String(ZNODE_UPDATE_MS) };
+  const section = emptySection(
+    'catchup',
+    'Catch-up',
+    'Method: the log is filled by appending well-formed replication records (ride inserts, each with the key a ' +
+      'master would have assigned) straight to the syncQ stream, continuing the live master\'s LSN sequence and epoch, ' +
+      'with publisher confirms, as a master appends them; 100,000 writes through the HTTP API would take minutes. ' +
+      'Then, per trial, one more slave is started through the supervisor (as autoscaling does) and timed until its ' +
+      `applied LSN, as published in its ZooKeeper znode every ${ZNODE_UPDATE_MS} ms and read through GET /api/v1/workers, ` +
+      'reaches the tail of the log; the slave is then stopped again. "From start" counts from the scale request ' +
+      '(process start, Node and tsx boot, connections, replay); "from registration" from the first sight of its znode ' +
+      '(replay only, minus the little it did before registering). The filled records are not in the master\'s own ' +
+      'database (it does not read the log), which does not matter to a slave replaying it.',
+  );
+  section.config = { sizes: o.catchupSizes, trials: o.catchupTrials, 'system env': env };
+  log('catch-up: starting the system (1 master, 1 slave)');
+  const sys = await BenchSystem.start(ctx, 'catch-up', env);
+  try {
+    await waitForTopology(sys.http, 1, 120000);
+    const first = await mustWrite(sys.http, { op: 'insert', table: 'users', values: { username: BENCH_USER, password: 'a'.repeat(40) } });
+    await sleep(4 * ZNODE_UPDATE_MS);
+    const master = (await workers(sys.http)).find((w) => w.role === 'master');
+    if (!master) throw new Error('no master');
+    const pos: LogPosition = { lsn: first.lsn, epoch: master.epoch ?? 1, master: master.pid };
+    let tail = pos.lsn;
+    for (const size of o.catchupSizes) {
+      const from = tail + 1;
+      const to = pos.lsn + size;
+      const fillStart = Date.now();
+      let reported = 0;
+      await fillSyncLog(sys.rabbitmqUrl, pos, from, to, (lsn) => {
+        if (lsn - reported >= 20000 || lsn === to) {
+          reported = lsn;
+          log(`catch-up: appended records up to LSN ${lsn} of ${to}`);
+        }
+      });
+      tail = to;
+      const fillMs = Date.now() - fillStart;
+      // The slave already running replays the new records too; let it finish so it does not compete with the trials.
+      const liveStart = Date.now();
+      await waitUntil(`the running slave to reach LSN ${tail}`, async () => (await workers(sys.http)).some((w) => w.role === 'slave' && (w.appliedLsn ?? 0) >= tail), CATCH_UP_LIMIT_MS, 50);
+      log(`catch-up: log holds ${size} writes (filled ${to - from + 1} in ${fillMs} ms; the running slave applied them in ${Date.now() - liveStart} ms)`);
+      const trials: CatchUpTrial[] = [];
+      for (let t = 1; t <= o.catchupTrials; t++) {
+        const r = await trial(sys, tail);
+        trials.push(r);
+        log(`catch-up of ${size} writes, trial ${t}/${o.catchupTrials}: ${r.fromStartMs} ms from start, ${r.fromRegistrationMs} ms from registration`);
+      }
+      const fromStart = summarize(trials.map((r) => r.fromStartMs));
+      section.figures.push(
+        { name: `catch-up of ${size} writes, from start`, unit: 'ms', summary: fromStart },
+        { name: `catch-up of ${size} writes, from registration`, unit: 'ms', summary: summarize(trials.map((r) => r.fromRegistrationMs)) },
+        { name: `catch-up of ${size} writes, replay rate from start`, unit: 'writes/s', summary: summarize(trials.map((r) => (size * 1000) / r.fromStartMs)) },
+      );
+      if (size === 100000) {
+        section.targets.push({ target: 'catch-up of 100,000 writes under 10 s', measured: `median ${round(fromStart.median / 1000)} s, max ${round(fromStart.max / 1000)} s from start`, met: fromStart.n > 0 ? fromStart.max < 10000 : null });
+      }
+    }
+  } finally {
+    await sys.stop();
+  }
+  return section;
+}
