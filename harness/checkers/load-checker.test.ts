@@ -41,3 +41,11 @@ test('fails when the run is missing or sent nothing', () => {
   expect(check(new LoadChecker({ run: 'saturation' }), [run()]).valid).toBe(false);
   expect(check(new LoadChecker({ run: 'fixed rate' }), [run({ requests: 0 })]).valid).toBe(false);
 });
+
+test('a fixed-rate run that falls behind its rate fails when a share is asked for', () => {
+  const slow = run({ requestsPerSec: { mean: 700, p50: 700, min: 650, max: 760 } });
+  expect(check(new LoadChecker({ run: 'fixed rate' }), [slow]).valid).toBe(true);
+  const v = check(new LoadChecker({ run: 'fixed rate', minRateShare: 0.9 }), [slow]);
+  expect(v.valid).toBe(false);
+  expect(v.summary).toMatch(/kept up with 1000 req\/s/);
+});

@@ -7,6 +7,8 @@ export interface LoadCheckerOptions {
   maxP99Ms?: number;
   /** Highest accepted share of errors, timeouts and non-2xx answers among requests (default 0.01). */
   maxErrorShare?: number;
+  /** For a fixed-rate run: the lowest accepted mean throughput as a share of the asked rate (unset: not judged). */
+  minRateShare?: number;
 }
 
 /** Judges one autocannon run of the `load` scenario: error share and, when a limit is given, p99 latency. */
@@ -27,6 +29,16 @@ export class LoadChecker implements Checker {
     const thresholds: Threshold[] = [
       { name: `${run.label}: requests`, actual: run.requests, limit: '> 0', pass: run.requests > 0 },
       { name: `${run.label}: error share`, actual: round(share), limit: `<= ${this.maxErrorShare}`, pass: share <= this.maxErrorShare },
+      ...(this.o.minRateShare !== undefined && run.rate
+        ? [
+            {
+              name: `${run.label}: throughput kept up with ${run.rate} req/s`,
+              actual: round(run.requestsPerSec.mean / run.rate),
+              limit: `>= ${this.o.minRateShare}`,
+              pass: run.requestsPerSec.mean >= this.o.minRateShare * run.rate,
+            },
+          ]
+        : []),
       {
         name: `${run.label}: p99 latency`,
         actual: run.latencyMs.p99,

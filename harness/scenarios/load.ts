@@ -2,16 +2,17 @@ import { LoadChecker } from '../checkers/load-checker';
 import { runAutocannon } from '../workload/autocannon-load';
 import type { Scenario } from './scenario';
 
-/** Limits for the fixed-rate run (the read-path target of the benchmarks issue): p99 and error share. */
-const FIXED_RATE_P99_MS = 20;
+/** What the harness holds the read path to: (almost) no errors, and keeping up with the asked rate. Latency is
+ * reported; its targets are measured by `npm run bench`, where a baseline of the same run gives them meaning. */
 const MAX_ERROR_SHARE = 0.01;
+const MIN_RATE_SHARE = 0.9;
 
 export const load: Scenario = {
   name: 'load',
   description:
     'autocannon on POST /api/v1/db/read: half the duration at a fixed rate (--rate), half at saturation (64 ' +
-    `connections, no rate limit). Checks: under ${MAX_ERROR_SHARE * 100}% errors in both, p99 under ` +
-    `${FIXED_RATE_P99_MS} ms at the fixed rate (reported for saturation).`,
+    `connections, no rate limit). Checks: under ${MAX_ERROR_SHARE * 100}% errors in both, at least ` +
+    `${MIN_RATE_SHARE * 100}% of the fixed rate achieved; latency percentiles reported.`,
   settings: () => ({ INITIAL_SLAVES: '2', SCALE_INTERVAL_MS: '600000' }),
   slaves: () => 2,
   async run(ctx) {
@@ -27,7 +28,7 @@ export const load: Scenario = {
     }
   },
   checkers: () => [
-    new LoadChecker({ run: 'fixed rate', maxP99Ms: FIXED_RATE_P99_MS, maxErrorShare: MAX_ERROR_SHARE }),
+    new LoadChecker({ run: 'fixed rate', maxErrorShare: MAX_ERROR_SHARE, minRateShare: MIN_RATE_SHARE }),
     new LoadChecker({ run: 'saturation', maxErrorShare: MAX_ERROR_SHARE }),
   ],
   collectsFinalState: false,
