@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Transaction } from 'sequelize';
+import { ForeignKeyConstraintError, ValidationError, type Transaction } from 'sequelize';
+import { ConflictError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
 import type { SyncRecord } from '../../common/protocol/messages';
 import { autoIncrementColumn } from '../../common/protocol/tables';
@@ -13,6 +14,11 @@ const MAX_BATCH = 2000;
 const INSERT_CHUNK = 250;
 
 type InsertOp = Extract<SyncRecord['op'], { op: 'insert' }>;
+
+/** A write refused by the data itself (key, reference, column rule), as opposed to a failure of the database. */
+function isConstraintFailure(err: unknown): boolean {
+  return err instanceof ConflictError || err instanceof ValidationError || err instanceof ForeignKeyConstraintError;
+}
 
 /** An insert can join a multi-row INSERT when it names its key (a master's record always does for keyed tables). */
 function bulkInsertable(op: InsertOp): boolean {
@@ -140,7 +146,10 @@ export class Replicator extends EventEmitter {
       if (!together && chunk.length > 1) {
         together = await insertMany(this.db, ops[0].table, ops.map((op) => op.values), t).then(
           () => true,
-          () => false,
+          (err) => {
+            if (isConstraintFailure(err)) return false;
+            throw err;
+          },
         );
       }
       for (const r of chunk) {
@@ -153,6 +162,7 @@ export class Replicator extends EventEmitter {
           try {
             outcome = await applyWrite(this.db, op, t);
           } catch (err) {
+            if (!isConstraintFailure(err)) throw err;
             this.log.error({ lsn: r.lsn, writeId: r.writeId, err: (err as Error).message }, 'a replicated write failed to apply');
           }
         }
@@ -209,7 +219,10 @@ export class Replicator extends EventEmitter {
             try {
               if (!this.skipApply) outcome = await applyWrite(this.db, r.op, t);
             } catch (err) {
-              // Replicas apply the master's committed sequence; a failure here means they diverged. Say so loudly.
+              // Anything but a constraint (a busy or failing disk...) stops replication: the worker restarts and
+              // replays from its last committed offset instead of recording the write as applied.
+              if (!isConstraintFailure(err)) throw err;
+              // Replicas apply the master's committed sequence; a constraint failure means they diverged. Say so loudly.
               this.log.error({ lsn: r.lsn, writeId: r.writeId, err: (err as Error).message }, 'a replicated write failed to apply');
             }
             outcomes.push({ writeId: r.writeId, outcome: { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId } });

@@ -7,7 +7,8 @@ import type { WorkerDatabase } from './database';
 
 /*
  * Structured requests turned into Sequelize calls. Column names were checked against the schema before they got
- * here, and every value is bound as a parameter by Sequelize: there is no path from a request to SQL text.
+ * here, and every value goes through Sequelize (bound as a parameter, or escaped by it in the multi-row inserts of
+ * replicated rows): there is no path from a request to SQL text.
  */
 
 const OPERATORS = { eq: Op.eq, ne: Op.ne, gt: Op.gt, gte: Op.gte, lt: Op.lt, lte: Op.lte, in: Op.in } as const;
@@ -38,7 +39,11 @@ export async function runRead(db: WorkerDatabase, req: ReadRequest): Promise<Rec
   return rows as unknown as Record<string, unknown>[];
 }
 
-/** Inserts rows, keys included, into one table with one multi-row INSERT (all or nothing: SQLite undoes a failed statement). */
+/**
+ * Inserts rows, keys included, into one table with one multi-row INSERT (all or nothing: SQLite undoes a failed
+ * statement). It skips the model's validation and coercion: only for replicated rows, which the master already wrote
+ * through `applyWrite`.
+ */
 export async function insertMany(db: WorkerDatabase, table: TableName, rows: Values[], t: Transaction): Promise<void> {
   await db.sequelize.getQueryInterface().bulkInsert(table, rows as Record<string, unknown>[], { transaction: t });
 }
