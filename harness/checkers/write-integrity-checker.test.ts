@@ -78,3 +78,10 @@ test('fails without a final state or replicas', () => {
   expect(none.summary).toBe('no final state gathered: cannot look for lost or duplicated writes');
   expect(check([]).summary).toBe('no replica in the final state: cannot look for lost or duplicated writes');
 });
+
+test('an unreadable replica fails the check as unreadable, not as lost writes', () => {
+  const v = check([replica(100, good), replica(101, {}, { unreadable: 'control queue timed out' })]);
+  expect(v.valid).toBe(false);
+  expect(v.summary).toMatch(/could not read 1 replica: 101 \(control queue timed out\)/);
+  expect(v.summary).not.toMatch(/lost \d/);
+});

@@ -36,6 +36,11 @@ export class WriteIntegrityChecker implements Checker {
       const why = !final ? 'no final state gathered' : 'no replica in the final state';
       return { checker: this.name, valid: false, summary: `${why}: cannot look for lost or duplicated writes`, thresholds: [] };
     }
+    const unreadable = final.replicas.filter((r) => r.unreadable !== undefined);
+    if (unreadable.length > 0) {
+      const which = unreadable.map((r) => `${r.pid} (${r.unreadable})`).join(', ');
+      return { checker: this.name, valid: false, summary: `could not read ${plural(unreadable.length, 'replica')}: ${which}; cannot judge lost or duplicated writes`, thresholds: [] };
+    }
     const keys = collectKeys(history.ops, final.replicas);
     const all = [...keys.values()];
     const lost = all.filter((k) => k.outcome === 'ok' && [...k.counts.values()].some((n) => n < 1));

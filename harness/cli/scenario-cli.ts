@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   // A bad --set value is refused here, before anything starts, with the variable's name.
   loadConfig({ ...process.env, ...args.options.settings });
   const environment = await createEnvironment(args.options.environment);
-  const report = await runScenario(scenario, args.options, { environment, progress: (line) => console.error(line) });
+  const report = await runScenario(scenario, args.options, { environment, progress: (line) => console.error(line), signal: interrupt.signal });
   const written = writeReport(report, { root: args.outDir });
   console.log(formatSummary(report, written.summary, { color: process.stdout.isTTY }));
   console.log(`report: ${written.html}\n        ${written.markdown}\n        ${written.json}`);
@@ -26,12 +26,12 @@ async function main(): Promise<number> {
   return report.valid ? 0 : 1;
 }
 
-let interrupted = false;
+const interrupt = new AbortController();
 process.on('SIGINT', () => {
-  // The run's own finally-blocks stop the system; a second Ctrl-C leaves at once.
-  if (interrupted) process.exit(130);
-  interrupted = true;
-  console.error('interrupted: stopping the system (Ctrl-C again to leave at once)');
+  // The first Ctrl-C ends the workload and the faults; the run then stops the system and writes what it saw.
+  if (interrupt.signal.aborted) process.exit(130);
+  interrupt.abort();
+  console.error('interrupted: ending the workload, then stopping the system (Ctrl-C again to leave at once)');
 });
 
 main().then(

@@ -37,6 +37,8 @@ export interface ReplicaState {
   checksums: unknown[];
   /** Count of rows carrying each write key, for every key the run wrote. */
   keyCounts: Record<string, number>;
+  /** Set when the replica's rows could not be read: its keyCounts then say nothing (not "lost"). */
+  unreadable?: string;
 }
 
 export interface CheckContext {

@@ -34,12 +34,18 @@ export class DockerEnvironment implements Environment {
     });
     const services = await ensureServices(base, log);
     let rabbitmqUrl = services.rabbitmqUrl;
-    if (services.rabbitmq) {
-      await services.rabbitmq.addVhost(suite);
-      rabbitmqUrl = services.rabbitmq.url(suite);
+    let port: number;
+    try {
+      if (services.rabbitmq) {
+        await services.rabbitmq.addVhost(suite);
+        rabbitmqUrl = services.rabbitmq.url(suite);
+      }
+      port = await freePort();
+    } catch (err) {
+      await services.stop();
+      throw err;
     }
     const deployment = `dbaas-${suite}`;
-    const port = await freePort();
     const config = loadConfig({ ...process.env, ZK_SESSION_TIMEOUT_MS: '1000', LOG_LEVEL: 'warn', ...options.env });
     const env: Record<string, string> = {
       ...configToEnv(config),
@@ -58,6 +64,7 @@ export class DockerEnvironment implements Environment {
     };
     const cluster = new DockerCluster(docker, deployment, `http://127.0.0.1:${port}`, new HttpClient(`http://127.0.0.1:${port}`, config.token), {
       rabbitmqUrl,
+      token: config.token,
       settings: { ...options.env, WORKER_RUNTIME: 'docker' },
       restartRabbitMq: services.rabbitmq ? () => services.rabbitmq!.restart() : undefined,
       restartZookeeper: services.zookeeper ? () => services.zookeeper!.restart() : undefined,
@@ -87,6 +94,7 @@ export class DockerEnvironment implements Environment {
 
 interface ClusterParts {
   rabbitmqUrl: string;
+  token?: string;
   settings: Record<string, string>;
   restartRabbitMq?: () => Promise<void>;
   restartZookeeper?: () => Promise<void>;
@@ -109,6 +117,10 @@ export class DockerCluster implements Cluster {
 
   get rabbitmqUrl(): string {
     return this.parts.rabbitmqUrl;
+  }
+
+  get token(): string | undefined {
+    return this.parts.token;
   }
 
   get settings(): Record<string, string> {

@@ -17,6 +17,8 @@ export interface Cluster {
   /** Orchestrator base URL, on loopback. */
   readonly url: string;
   readonly http: HttpClient;
+  /** The bearer token the orchestrator requires (DBAAS_TOKEN), if any: load tools outside `http` need it. */
+  readonly token?: string;
   /** AMQP URL (vhost included) that reaches the workers' control queues. */
   readonly rabbitmqUrl: string;
   /** The configuration the system runs with (after overrides), for the report. */

@@ -35,6 +35,7 @@ export class LocalEnvironment implements Environment {
       environment: 'local',
       url: sys.orchestrator.url,
       http: sys.http,
+      token: sys.config.token,
       rabbitmqUrl: sys.rabbitmqUrl,
       settings: options.env,
       runningWorkerPids,

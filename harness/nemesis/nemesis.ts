@@ -1,6 +1,6 @@
-import type { ElectionEvent, FaultKind, FaultWindow, History, WorkerSample } from '../core/history';
+import type { FaultKind, FaultWindow, History, WorkerSample } from '../core/history';
 import type { Cluster } from '../environment/environment';
-import { isComplete, readyMaster, type TopologySampler } from '../observe/topology-sampler';
+import { isComplete, readTopology, readyMaster, type TopologySampler } from '../observe/topology-sampler';
 
 export interface NemesisContext {
   cluster: Cluster;
@@ -12,6 +12,8 @@ export interface NemesisContext {
   healTimeoutMs: number;
   random: () => number;
   progress: (line: string) => void;
+  /** Set when the user interrupts the run: no new fault starts. */
+  signal: AbortSignal;
 }
 
 /** A fault: injects itself, waits until the system healed, and records its window (and any election) in the history. */
@@ -20,45 +22,47 @@ export interface Nemesis {
   inject(ctx: NemesisContext): Promise<FaultWindow>;
 }
 
+export interface Hit {
+  target?: string;
+  /** PIDs of the workers the fault hit: healed means none of them is among the workers any more. */
+  hitPids: number[];
+  note?: string;
+  /** Wait this long before judging the topology (after a server restart the old workers look whole for a moment). */
+  settleMs?: number;
+}
+
 /*
- * The common shape of a fault: note the topology, hit, then watch for a new master when the old one was hit and for
- * the full topology to come back. The window closes when the system is whole again (or at the heal bound).
+ * The common shape of a fault: read the topology, hit, and watch until the full topology is back. Every change of the
+ * ready master seen from just before the hit until healed is recorded as an election of this fault, whatever was hit:
+ * a slave fault that moved the master must show up, or the election checker could not catch it.
  */
-export async function runFault(
-  ctx: NemesisContext,
-  kind: FaultKind,
-  hit: (before: WorkerSample[]) => Promise<{ target?: string; hitPids: number[]; note?: string; settleMs?: number }>,
-): Promise<FaultWindow> {
-  const before = ctx.sampler.latest()?.workers ?? [];
-  const oldMaster = readyMaster(before);
-  const startedAt = Date.now();
-  const { target, hitPids, note, settleMs = 0 } = await hit(before);
-  const fault: FaultWindow = { kind, startedAt, endedAt: startedAt, target, before, note };
-  ctx.history.faults.push(fault);
-  ctx.progress(`fault ${kind}${target ? ` on ${target}` : ''}${note ? ` (${note})` : ''}`);
-  const waits: Promise<unknown>[] = [];
-  if (oldMaster && hitPids.includes(oldMaster.pid)) {
-    waits.push(
-      ctx.sampler
-        .waitFor('a new ready master', (w) => !!readyMaster(w) && readyMaster(w)!.pid !== oldMaster.pid, ctx.healTimeoutMs)
-        .then((s) => {
-          const election: ElectionEvent = { at: s.at, fault, newMasterPid: readyMaster(s.workers)!.pid };
-          ctx.history.elections.push(election);
-          ctx.progress(`  new master ${election.newMasterPid} after ${election.at - startedAt} ms`);
-        })
-        .catch((err) => ctx.progress(`  ${(err as Error).message}`)),
-    );
+export async function runFault(ctx: NemesisContext, kind: FaultKind, hit: (before: WorkerSample[]) => Promise<Hit>): Promise<FaultWindow> {
+  const before = await readTopology(ctx.cluster.http).catch(() => ctx.sampler.latest()?.workers ?? []);
+  const fault: FaultWindow = { kind, startedAt: Date.now(), endedAt: 0, before };
+  let master = readyMaster(before)?.pid;
+  const unsubscribe = ctx.sampler.subscribe((s) => {
+    const now = readyMaster(s.workers)?.pid;
+    if (now === undefined || now === master) return;
+    master = now;
+    ctx.history.elections.push({ at: s.at, fault, newMasterPid: now });
+    ctx.progress(`  new master ${now} after ${s.at - fault.startedAt} ms`);
+  });
+  try {
+    const { target, hitPids, note, settleMs = 0 } = await hit(before);
+    Object.assign(fault, { target, note });
+    ctx.history.faults.push(fault);
+    ctx.progress(`fault ${kind}${target ? ` on ${target}` : ''}${note ? ` (${note})` : ''}`);
+    if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+    await ctx.sampler
+      .waitFor('the full topology', (w) => isComplete(w, ctx.slaves) && !w.some((x) => hitPids.includes(x.pid)), ctx.healTimeoutMs)
+      .then(() => ctx.progress(`  healed after ${Date.now() - fault.startedAt} ms`))
+      .catch((err) => {
+        fault.note = [fault.note, `not healed: ${(err as Error).message}`].filter(Boolean).join('; ');
+        ctx.progress(`  NOT healed within ${ctx.healTimeoutMs} ms`);
+      });
+  } finally {
+    unsubscribe();
+    fault.endedAt = Date.now();
   }
-  // After a server restart the old workers may still look whole for a moment before they notice and exit.
-  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
-  const healed = ctx.sampler
-    .waitFor('the full topology', (w) => isComplete(w, ctx.slaves) && !w.some((x) => hitPids.includes(x.pid)), ctx.healTimeoutMs)
-    .then(() => ctx.progress(`  healed after ${Date.now() - startedAt} ms`))
-    .catch((err) => {
-      fault.note = [fault.note, `not healed: ${(err as Error).message}`].filter(Boolean).join('; ');
-      ctx.progress(`  NOT healed within ${ctx.healTimeoutMs} ms`);
-    });
-  await Promise.all([...waits, healed]);
-  fault.endedAt = Date.now();
   return fault;
 }

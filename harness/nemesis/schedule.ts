@@ -1,4 +1,4 @@
-import { sleep } from '../../system/common/services/wait-for';
+import { abortableSleep } from '../core/abortable-sleep';
 import type { Nemesis, NemesisContext } from './nemesis';
 
 export interface ScheduleOptions {
@@ -13,8 +13,9 @@ export interface ScheduleOptions {
 /** Faults one after another, each chosen at random from `faults`, with a quiet gap between them; stops by itself. */
 export async function randomSchedule(ctx: NemesisContext, faults: Nemesis[], o: ScheduleOptions): Promise<void> {
   const until = Date.now() + o.untilMs;
-  for (let n = 0; n < o.maxFaults && Date.now() + o.gapMs < until; n++) {
-    await sleep(o.gapMs);
+  for (let n = 0; n < o.maxFaults && Date.now() + o.gapMs < until && !ctx.signal.aborted; n++) {
+    await abortableSleep(o.gapMs, ctx.signal);
+    if (ctx.signal.aborted) break;
     const nemesis = faults[Math.floor(ctx.random() * faults.length)];
     await nemesis.inject(ctx);
   }

@@ -46,10 +46,12 @@ export async function collectFinalState(http: HttpClient, rabbitmqUrl: string, h
     for (const s of sums) {
       const keyCounts: Record<string, number> = {};
       for (const k of keys) keyCounts[k] = 0;
-      const rows = await inspector
-        .rows(s.id, { table: 'rides', columns: ['timestamp'], where: { created_by: HARNESS_USER } }, 15000)
-        .catch(() => [] as Record<string, unknown>[]);
-      for (const row of rows) {
+      const read = await harnessRows(inspector, s.id);
+      if ('error' in read) {
+        replicas.push({ workerId: s.id, pid: s.pid, role: s.role, lsn: s.lsn, checksums: s.tables, keyCounts, unreadable: read.error });
+        continue;
+      }
+      for (const row of read.rows) {
         const k = String(row.timestamp);
         keyCounts[k] = (keyCounts[k] ?? 0) + 1;
       }
@@ -59,6 +61,19 @@ export async function collectFinalState(http: HttpClient, rabbitmqUrl: string, h
   } finally {
     await inspector.close();
   }
+}
+
+/** The harness's rides on one replica; a few tries, since one slow answer on a busy machine proves nothing. */
+async function harnessRows(inspector: ReplicaInspector, id: string): Promise<{ rows: Record<string, unknown>[] } | { error: string }> {
+  let error = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      return { rows: await inspector.rows(id, { table: 'rides', columns: ['timestamp'], where: { created_by: HARNESS_USER } }, 15000) };
+    } catch (err) {
+      error = (err as Error).message;
+    }
+  }
+  return { error };
 }
 
 async function checksum(inspector: ReplicaInspector, id: string): Promise<{ lsn: number; tables: unknown[] }> {

@@ -67,6 +67,12 @@ export class TopologySampler {
     });
   }
 
+  /** Calls `listener` with every sample from now on, until the returned function is called. */
+  subscribe(listener: (s: TopologySample) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   latest(): TopologySample | undefined {
     return this.samples.at(-1);
   }

@@ -15,6 +15,8 @@ export interface RunOptions {
   progress: (line: string) => void;
   /** Bound on waiting for the system to heal after a fault, and for replicas to converge at the end. */
   healTimeoutMs?: number;
+  /** Interrupts the run: the workload and the nemesis stop early; the system is still torn down and reported. */
+  signal?: AbortSignal;
 }
 
 /** Settings every scenario starts from: fast failure detection, quiet logs. */
@@ -46,7 +48,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
     progress(`system up at ${cluster.url}: 1 master, ${initialSlaves} slave(s)`);
     await prepareData(cluster.http);
     const random = seededRandom(options.seed);
-    const nemesis: NemesisContext = { cluster, sampler, history, slaves, healTimeoutMs, random, progress };
+    const signal = run.signal ?? new AbortController().signal;
+    const nemesis: NemesisContext = { cluster, sampler, history, slaves, healTimeoutMs, random, progress, signal };
     const ctx: ScenarioContext = {
       cluster,
       options,
@@ -57,12 +60,14 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
       keyPrefix: `r${startedAt.toString(36)}`,
       load,
       progress,
+      signal,
     };
     try {
       await scenario.run(ctx);
     } catch (err) {
       verdicts.push(aborted(err));
     }
+    if (signal.aborted) verdicts.push(aborted(new Error('interrupted by the user')));
     const ops = history.ops;
     progress(`workload done: ${ops.length} operations (${ops.filter((o) => o.outcome === 'ok').length} ok)`);
     let final;

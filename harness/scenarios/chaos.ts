@@ -2,7 +2,7 @@ import { randomSchedule } from '../nemesis/schedule';
 import { restartRabbitMq, restartZookeeper } from '../nemesis/service-faults';
 import { killMaster, killRandom, killSlave, pauseWorker } from '../nemesis/worker-faults';
 import { faultCheckers, startMixedLoad } from './faults-under-load';
-import type { Scenario } from './scenario';
+import { FIXED_TWO_SLAVES, type Scenario } from './scenario';
 
 /** Quiet time between faults, so that each window can be told apart in the report. */
 const GAP_MS = 3000;
@@ -17,7 +17,7 @@ export const chaos: Scenario = {
     'worker, pause a worker (SIGSTOP/SIGCONT), restart RabbitMQ, restart ZooKeeper. Checks: no acknowledged write ' +
     'lost or applied twice, replicas converge, elections pick the lowest live PID.',
   // The orchestrator's own session (ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS) outlives a ZooKeeper restart; workers' may not.
-  settings: () => ({ INITIAL_SLAVES: '2' }),
+  settings: () => FIXED_TWO_SLAVES,
   slaves: () => 2,
   async run(ctx) {
     const { options } = ctx;

@@ -1,4 +1,4 @@
-import { sleep } from '../../system/common/services/wait-for';
+import { abortableSleep } from '../core/abortable-sleep';
 import { AvailabilityChecker } from '../checkers/availability-checker';
 import { ConvergenceChecker } from '../checkers/convergence-checker';
 import { ElectionChecker } from '../checkers/election-checker';
@@ -19,6 +19,7 @@ export function startMixedLoad(ctx: ScenarioContext): MixedLoad {
     maxOps: Math.ceil(options.rate * options.durationS * 1.5),
     seed: options.seed,
     keyPrefix: ctx.keyPrefix,
+    signal: ctx.signal,
   });
 }
 
@@ -33,7 +34,8 @@ export async function faultsUnderLoad(ctx: ScenarioContext, nemesis: Nemesis, co
   try {
     const start = Date.now();
     for (let i = 1; i <= count; i++) {
-      await sleep(Math.max(0, start + (i * durationMs) / (count + 1) - Date.now()));
+      await abortableSleep(start + (i * durationMs) / (count + 1) - Date.now(), ctx.signal);
+      if (ctx.signal.aborted) break;
       await nemesis.inject(ctx.nemesis);
     }
   } finally {

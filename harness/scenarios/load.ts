@@ -1,6 +1,6 @@
 import { LoadChecker } from '../checkers/load-checker';
 import { runAutocannon } from '../workload/autocannon-load';
-import type { Scenario } from './scenario';
+import { FIXED_TWO_SLAVES, type Scenario } from './scenario';
 
 /** What the harness holds the read path to: (almost) no errors, and keeping up with the asked rate. Latency is
  * reported; its targets are measured by `npm run bench`, where a baseline of the same run gives them meaning. */
@@ -13,12 +13,12 @@ export const load: Scenario = {
     'autocannon on POST /api/v1/db/read: half the duration at a fixed rate (--rate), half at saturation (64 ' +
     `connections, no rate limit). Checks: under ${MAX_ERROR_SHARE * 100}% errors in both, at least ` +
     `${MIN_RATE_SHARE * 100}% of the fixed rate achieved; latency percentiles reported.`,
-  settings: () => ({ INITIAL_SLAVES: '2', SCALE_INTERVAL_MS: '600000' }),
+  settings: () => FIXED_TWO_SLAVES,
   slaves: () => 2,
   async run(ctx) {
     const half = Math.max(1, Math.round(ctx.options.durationS / 2));
     const body = { table: 'users', columns: ['username'], where: { username: 'harness' } };
-    const target = { url: `${ctx.cluster.url}/api/v1/db/read`, body, token: ctx.cluster.settings.DBAAS_TOKEN };
+    const target = { url: `${ctx.cluster.url}/api/v1/db/read`, body, token: ctx.cluster.token };
     ctx.progress(`fixed rate: ${ctx.options.rate} reads/s for ${half} s`);
     ctx.load.push(await runAutocannon({ ...target, label: 'fixed rate', rate: ctx.options.rate, connections: 16, durationS: half }));
     ctx.progress(`saturation: 64 connections for ${half} s`);

@@ -1,6 +1,6 @@
 import { killMaster } from '../nemesis/worker-faults';
 import { faultCheckers, faultsUnderLoad } from './faults-under-load';
-import type { Scenario } from './scenario';
+import { FIXED_TWO_SLAVES, type Scenario } from './scenario';
 
 const KILLS = 2;
 
@@ -9,7 +9,7 @@ export const masterCrash: Scenario = {
   description: `Mixed reads and writes while the master is killed ${KILLS} times (SIGKILL through POST /api/v1/crash/master). ` +
     'Checks: the lowest-PID live worker became master each time, no acknowledged write lost or applied twice, ' +
     'replicas converge, writes resume.',
-  settings: () => ({ INITIAL_SLAVES: '2' }),
+  settings: () => FIXED_TWO_SLAVES,
   slaves: () => 2,
   run: (ctx) => faultsUnderLoad(ctx, killMaster, KILLS),
   checkers: () => faultCheckers(),

@@ -21,7 +21,7 @@ export const readBurstScenario: Scenario = {
     // The first read starts the autoscaler's clock; each later burst goes out right after a decision, so that it
     // falls entirely into the next interval.
     await readBurst(ctx.clients, BURSTS[0]);
-    for (let i = 0; i < BURSTS.length; i++) {
+    for (let i = 0; i < BURSTS.length && !ctx.signal.aborted; i++) {
       const decision = await awaitDecision(cluster.http, i);
       const next = i + 1 < BURSTS.length ? readBurst(ctx.clients, BURSTS[i + 1]) : Promise.resolve();
       const tick = await observeSettled(sampler, decision, recorder.history.scaleTicks);

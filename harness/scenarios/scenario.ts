@@ -34,6 +34,16 @@ export const DEFAULT_OPTIONS: ScenarioOptions = {
   settings: {},
 };
 
+/*
+ * The fault and load scenarios keep two slaves throughout: the autoscaler must not move the topology the nemesis waits
+ * for (its interval outlasts the longest allowed run, and MAX_SLAVES caps it anyway).
+ */
+export const FIXED_TWO_SLAVES: Record<string, string> = {
+  INITIAL_SLAVES: '2',
+  MAX_SLAVES: '2',
+  SCALE_INTERVAL_MS: String(24 * 3600 * 1000),
+};
+
 export interface ScenarioContext {
   cluster: Cluster;
   options: ScenarioOptions;
@@ -45,6 +55,8 @@ export interface ScenarioContext {
   keyPrefix: string;
   load: LoadRun[];
   progress: (line: string) => void;
+  /** Aborted when the user interrupts the run: workloads and nemeses stop early. */
+  signal: AbortSignal;
 }
 
 /*

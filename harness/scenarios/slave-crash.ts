@@ -1,6 +1,6 @@
 import { killSlave } from '../nemesis/worker-faults';
 import { faultCheckers, faultsUnderLoad } from './faults-under-load';
-import type { Scenario } from './scenario';
+import { FIXED_TWO_SLAVES, type Scenario } from './scenario';
 
 const KILLS = 2;
 
@@ -9,7 +9,7 @@ export const slaveCrash: Scenario = {
   description: `Mixed reads and writes while a slave is killed ${KILLS} times (POST /api/v1/crash/slave). Checks: the ` +
     'master stays, a replacement slave catches up with every write, no acknowledged write lost or applied twice, ' +
     'replicas converge.',
-  settings: () => ({ INITIAL_SLAVES: '2' }),
+  settings: () => FIXED_TWO_SLAVES,
   slaves: () => 2,
   run: (ctx) => faultsUnderLoad(ctx, killSlave, KILLS),
   checkers: () => faultCheckers(),

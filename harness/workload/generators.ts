@@ -14,6 +14,8 @@ export interface MixedLoadOptions {
   seed: number;
   /** Prefix of write keys; unique per run. */
   keyPrefix: string;
+  /** Stops the load early. */
+  signal?: AbortSignal;
 }
 
 /*
@@ -28,6 +30,7 @@ export class MixedLoad {
   constructor(clients: DbClient[], private readonly o: MixedLoadOptions) {
     const until = Date.now() + o.durationMs;
     const gapMs = (1000 * clients.length) / o.rate;
+    o.signal?.addEventListener('abort', () => (this.stopped = true), { once: true });
     this.done = Promise.all(clients.map((c, i) => this.runClient(c, seededRandom(o.seed + i), until, gapMs))).then(() => undefined);
   }
 

@@ -32,6 +32,8 @@ interface Entry {
   done: boolean;
   exited: Promise<void>;
   markExited: () => void;
+  /** Settles when start() is done either way: a stop must not race a container that is still being started. */
+  started?: Promise<unknown>;
 }
 
 interface DockerEvent {
@@ -156,11 +158,18 @@ export class DockerRuntime extends EventEmitter implements WorkerRuntime {
     const exited = new Promise<void>((resolve) => (markExited = resolve));
     const entry: Entry = { id, container, diedEarly: false, done: false, exited, markExited };
     this.entries.set(id, entry);
+    const starting = this.startContainer(entry, spec.name ?? id);
+    entry.started = starting.catch(() => undefined);
+    return starting;
+  }
+
+  private async startContainer(entry: Entry, name: string): Promise<WorkerHandle> {
+    const { id, container } = entry;
     try {
       await container.start();
       const info = await container.inspect();
       if (entry.diedEarly || !info.State.Running || !info.State.Pid) {
-        throw new Error(`worker container ${spec.name} exited at once (exit code ${info.State.ExitCode})`);
+        throw new Error(`worker container ${name} exited at once (exit code ${info.State.ExitCode})`);
       }
       entry.handle = { id, pid: info.State.Pid, startedAt: Date.now() };
       return entry.handle;
@@ -170,7 +179,7 @@ export class DockerRuntime extends EventEmitter implements WorkerRuntime {
       this.entries.delete(id);
       await this.saveLog(entry);
       await container.remove({ force: true }).catch(() => undefined);
-      markExited();
+      entry.markExited();
       throw err;
     }
   }
@@ -216,10 +225,21 @@ export class DockerRuntime extends EventEmitter implements WorkerRuntime {
   async stop(id: string, timeoutMs: number): Promise<void> {
     const entry = this.entries.get(id);
     if (!entry) return;
+    await entry.started;
+    if (entry.done) return;
     // Docker's stop is the graceful stop: SIGTERM, then SIGKILL after t seconds; it returns once the container stopped.
-    await entry.container.stop({ t: Math.max(1, Math.ceil(timeoutMs / 1000)) }).catch(() => undefined);
+    await entry.container.stop({ t: Math.max(1, Math.ceil(timeoutMs / 1000)) }).catch(async (err: Error & { statusCode?: number }) => {
+      // 304: already stopped; 404: gone. Anything else (a busy engine): make sure it dies anyway.
+      if (err.statusCode !== 304 && err.statusCode !== 404) await entry.container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
+    });
     await this.reap(entry);
-    await entry.exited;
+    // Bounded: if the engine never reports the exit, remove the container by force and count it as exited.
+    const gaveUp = new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs + 15000).unref());
+    if (await Promise.race([entry.exited.then(() => false), gaveUp])) {
+      this.o.log.warn({ id }, 'worker container did not report its exit: removing it by force');
+      await entry.container.remove({ force: true }).catch(() => undefined);
+      await this.finish(entry, null);
+    }
   }
 
   list(): WorkerHandle[] {
