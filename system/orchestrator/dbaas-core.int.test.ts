@@ -91,6 +91,28 @@ test('a duplicate key is a 409 and changes nothing', async () => {
   expect(again.body.error.message).toMatch(/already exists/);
 });
 
+test('concurrent writes commit in groups with the outcomes of one at a time: conflicts refused alone, retries answered once', async () => {
+  // 30 writes at once reach the master together: distinct users, one username twice, and one writeId sent three times.
+  const writes = [
+    ...Array.from({ length: 25 }, (_, i) => sys.http.post('/api/v1/db/write', user(`group-${i}`))),
+    sys.http.post('/api/v1/db/write', user('group-3')),
+    ...Array.from({ length: 3 }, () => sys.http.post('/api/v1/db/write', { ...user('group-retried'), writeId: 'group-retry-1' })),
+    sys.http.post('/api/v1/db/write', { op: 'insert', table: 'ride_members', values: { ride_id: 999999, username: 'group-1' } }),
+  ];
+  const answers = await Promise.all(writes);
+  const created = answers.filter((a) => a.status === 201);
+  expect(created).toHaveLength(28);
+  expect(answers.filter((a) => a.status === 409)).toHaveLength(2);
+  // Every acknowledged new write has its own LSN; the retried writeId got one LSN, answered three times.
+  const retried = answers.slice(26, 29).map((a) => a.body.lsn);
+  expect(new Set(retried).size).toBe(1);
+  const lsns = created.map((a) => a.body.lsn);
+  expect(new Set(lsns).size).toBe(26);
+  const read = await sys.http.post('/api/v1/db/read', { table: 'users', columns: ['username'], where: { username: { in: ['group-3', 'group-retried'] } }, minLsn: Math.max(...lsns) });
+  expect(read.body.rows.map((r: { username: string }) => r.username).sort()).toEqual(['group-3', 'group-retried']);
+  await waitUntil('replicas equal', async () => new Set((await checksums()).map((c) => JSON.stringify(c.tables))).size === 1, 10000);
+});
+
 test('injection attempts and malformed input get 4xx and change nothing', async () => {
   await sleep(300);
   const before = await checksums();

@@ -155,7 +155,7 @@ export class Worker {
       this.replicator!,
       this.publisher,
       this.lease,
-      { pid, epoch, prefetch: WRITE_PREFETCH },
+      { pid, epoch, prefetch: WRITE_PREFETCH, maxGroup: WRITE_PREFETCH },
       (err) => this.o.onFatal(`fenced or failed on the write path: ${err.message}`, EXIT.fenced),
       log,
     );

@@ -13,23 +13,36 @@ import { errorReply, reply } from './replies';
 export interface WriteServerOptions {
   pid: number;
   epoch: number;
-  /** Messages the master may hold unacknowledged; they are applied one at a time, in order. */
+  /** Messages the master may hold unacknowledged; they are applied in order, in groups (see below). */
   prefetch: number;
+  /** Most writes committed together in one transaction (group commit). */
+  maxGroup: number;
 }
 
 /** Raised when the master can no longer prove it is the master; the worker must stop at once. */
 export class FencedError extends Error {}
 
+type Outcome = { lsn: number; changes: number; insertedId?: number | string; duplicate?: boolean };
+type Result = { ok: Outcome } | { refused: DbaasError };
+interface Item {
+  msg: ConsumeMessage;
+  message: WriteMessage;
+}
+
 /*
- * The master's side of writeQ. Each write is applied in a local transaction, appended to syncQ and confirmed by the
+ * The master's side of writeQ. Writes are applied in a local transaction, appended to syncQ and confirmed by the
  * broker, and only then committed, answered and acked. If anything between the append and the answer fails, the
- * worker exits without answering: the writeQ message goes back to the queue for the next master, whose writeId check
+ * worker exits without answering: the writeQ messages go back to the queue for the next master, whose writeId check
  * makes the retry harmless.
+ * Group commit: the writes waiting when a transaction starts (up to maxGroup) share it, in arrival order, with one
+ * wait for the broker's confirms and one commit. A write refused by a constraint changes nothing (SQLite undoes the
+ * failed statement), takes no LSN and is answered with its error: the same outcomes as one write at a time.
  */
 export class WriteServer {
   private channel: Channel | undefined;
   private consumerTag: string | undefined;
-  private chain: Promise<void> = Promise.resolve();
+  private pending: ConsumeMessage[] = [];
+  private draining: Promise<void> | undefined;
 
   constructor(
     private readonly db: WorkerDatabase,
@@ -49,63 +62,114 @@ export class WriteServer {
       QUEUES.write,
       (msg) => {
         if (!msg) return;
-        this.chain = this.chain.then(() => this.handle(msg));
+        this.pending.push(msg);
+        if (!this.draining) this.draining = this.drain();
       },
       { noAck: false },
     );
     this.consumerTag = consumerTag;
   }
 
-  private async handle(msg: ConsumeMessage): Promise<void> {
-    const channel = this.channel;
-    if (!channel) return;
-    const { pid, epoch } = this.options;
-    const parsed = writeMessageSchema.safeParse(parseJson(msg));
-    if (!parsed.success) {
-      reply(channel, msg, errorReply(pid, new ValidationError(`invalid write message: ${describeIssues(parsed.error)}`)));
-      channel.ack(msg);
-      return;
-    }
+  private async drain(): Promise<void> {
+    let failed = false;
+    // Yield first, so that `draining` is assigned before the loop can finish and reset it.
+    await Promise.resolve();
     try {
-      const outcome = await this.apply(parsed.data);
-      reply(channel, msg, { ok: true, worker: pid, ...outcome });
-      channel.ack(msg);
-    } catch (err) {
-      if (err instanceof DbaasError) {
-        reply(channel, msg, errorReply(pid, err));
-        channel.ack(msg);
-        return;
+      while (this.pending.length > 0 && this.channel && !failed) {
+        const group = this.takeGroup();
+        if (group.length === 0) continue;
+        try {
+          const results = await this.apply(group);
+          for (const [i, { msg }] of group.entries()) this.answer(msg, results[i]);
+        } catch (err) {
+          failed = true;
+          this.log.error({ err: (err as Error).message, epoch: this.options.epoch }, 'write path failed; stopping this master');
+          this.onFatal(err as Error);
+        }
       }
-      this.log.error({ err: (err as Error).message, epoch }, 'write path failed; stopping this master');
-      this.onFatal(err as Error);
+    } finally {
+      // Reset in the same turn as the last check of `pending`: a message arriving later starts a new drain.
+      this.draining = undefined;
     }
   }
 
-  private async apply(message: WriteMessage) {
-    const { writeId, request } = message;
-    const already = await this.db.appliedWrite(writeId);
-    // A redelivered write (its master died before acking it) is answered as the first time, from the stored outcome.
-    if (already !== undefined) return { ...already, duplicate: true };
+  /** The next writes to commit together: invalid messages are answered at once; a writeId seen twice waits a turn. */
+  private takeGroup(): Item[] {
+    const group: Item[] = [];
+    const ids = new Set<string>();
+    while (this.pending.length > 0 && group.length < this.options.maxGroup) {
+      const msg = this.pending[0];
+      const parsed = writeMessageSchema.safeParse(parseJson(msg));
+      if (!parsed.success) {
+        this.pending.shift();
+        this.answer(msg, { refused: new ValidationError(`invalid write message: ${describeIssues(parsed.error)}`) });
+        continue;
+      }
+      // A retry of a write in this very group is answered from its stored outcome, after the group commits.
+      if (ids.has(parsed.data.writeId)) break;
+      this.pending.shift();
+      ids.add(parsed.data.writeId);
+      group.push({ msg, message: parsed.data });
+    }
+    return group;
+  }
+
+  private answer(msg: ConsumeMessage, result: Result): void {
+    const channel = this.channel;
+    if (!channel) return;
+    if ('ok' in result) reply(channel, msg, { ok: true, worker: this.options.pid, ...result.ok });
+    else reply(channel, msg, errorReply(this.options.pid, result.refused));
+    channel.ack(msg);
+  }
+
+  private async apply(group: Item[]): Promise<Result[]> {
+    const results: Array<Result | undefined> = [];
+    const fresh: number[] = [];
+    for (const [i, { message }] of group.entries()) {
+      const already = await this.db.appliedWrite(message.writeId);
+      // A redelivered write (its master died before acking it) is answered as the first time, from the stored outcome.
+      if (already !== undefined) results[i] = { ok: { ...already, duplicate: true } };
+      else fresh.push(i);
+    }
+    if (fresh.length === 0) return results as Result[];
     if (!this.lease.valid()) throw new FencedError('ZooKeeper lease lapsed before the write');
     const state = this.replicator.current;
-    const lsn = state.appliedLsn + 1;
-    const outcome = await this.db.transaction(async (t) => {
-      const result = await applyWrite(this.db, request, t);
-      await this.db.recordWrite(writeId, { lsn, changes: result.changes, insertedId: result.insertedId }, t);
-      await this.db.saveReplicationState({ ...state, appliedLsn: lsn, epoch: this.options.epoch }, t);
-      await this.publisher.append({ lsn, epoch: this.options.epoch, writeId, master: this.options.pid, op: result.resolved });
-      // The record is in the log; it counts only if it was appended while this worker was certainly the master.
-      if (!this.lease.valid()) throw new FencedError('ZooKeeper lease lapsed while the write was in flight');
-      return result;
+    const { epoch, pid } = this.options;
+    let lsn = state.appliedLsn;
+    await this.db.transaction(async (t) => {
+      const appends: Promise<void>[] = [];
+      for (const i of fresh) {
+        const { writeId, request } = group[i].message;
+        let result;
+        try {
+          result = await applyWrite(this.db, request, t);
+        } catch (err) {
+          if (!(err instanceof DbaasError)) throw err;
+          results[i] = { refused: err };
+          continue;
+        }
+        lsn += 1;
+        await this.db.recordWrite(writeId, { lsn, changes: result.changes, insertedId: result.insertedId }, t);
+        const appended = this.publisher.append({ lsn, epoch, writeId, master: pid, op: result.resolved });
+        // Handled here too: if a later write of the group throws first, the worker stops; no rejection goes unheard.
+        appended.catch(() => undefined);
+        appends.push(appended);
+        results[i] = { ok: { lsn, changes: result.changes, ...(result.insertedId !== undefined ? { insertedId: result.insertedId } : {}) } };
+      }
+      if (appends.length === 0) return;
+      await this.db.saveReplicationState({ ...state, appliedLsn: lsn, epoch }, t);
+      await Promise.all(appends);
+      // The records are in the log; they count only if they were appended while this worker was certainly the master.
+      if (!this.lease.valid()) throw new FencedError('ZooKeeper lease lapsed while the writes were in flight');
     });
-    this.replicator.noteCommitted(lsn, this.options.epoch);
-    return { lsn, changes: outcome.changes, ...(outcome.insertedId !== undefined ? { insertedId: outcome.insertedId } : {}) };
+    if (lsn > state.appliedLsn) this.replicator.noteCommitted(lsn, epoch);
+    return results as Result[];
   }
 
   async stop(): Promise<void> {
     if (!this.channel) return;
     if (this.consumerTag) await this.channel.cancel(this.consumerTag).catch(() => undefined);
-    await this.chain;
+    await this.draining;
     await this.channel.close().catch(() => undefined);
     this.channel = undefined;
   }
