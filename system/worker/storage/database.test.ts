@@ -1,0 +1,29 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WorkerDatabase } from './database';
+
+/*
+ * The settings every transaction must run with. Sequelize opens a connection per transaction, so a PRAGMA set once
+ * would be lost; database.ts hooks connection opening, which a Sequelize upgrade could silently undo.
+ */
+test('every transaction connection has synchronous = NORMAL and foreign keys on', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbaas-db-'));
+  const db = await WorkerDatabase.open(path.join(dir, 'worker.sqlite'));
+  try {
+    for (let i = 0; i < 3; i++) {
+      const pragmas = await db.transaction(async (transaction) => {
+        const pragma = async (name: string) => {
+          const row = (await db.sequelize.query(`PRAGMA ${name}`, { transaction, raw: true, plain: true })) as Record<string, unknown> | null;
+          return row?.[name];
+        };
+        return { sync: await pragma('synchronous'), fk: await pragma('foreign_keys') };
+      });
+      // 1 = NORMAL (FULL would be 2, the default that made every commit wait for an fsync).
+      expect(pragmas).toEqual({ sync: 1, fk: 1 });
+    }
+  } finally {
+    await db.sequelize.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
