@@ -195,3 +195,30 @@ test('a master paused past its session timeout and resumed takes no write after 
   }
 });
 
+
+test('queues deleted under the system: workers whose consumer the broker cancelled are replaced, the orchestrator reconnects, service resumes', async () => {
+  const sys = await startTestSystem({ INITIAL_SLAVES: '2' });
+  try {
+    const before = await waitForTopology(sys.http, 2);
+    await createCreator(sys);
+    const conn = await amqp.connect(sys.rabbitmqUrl);
+    const ch = await conn.createChannel();
+    // readQ is consumed by the slaves, writeQ by the master: both lose their consumer, none can go on serving.
+    await ch.deleteQueue(QUEUES.read);
+    await ch.deleteQueue(QUEUES.write);
+    // responseQ is the orchestrator's: its client starts over on a new connection.
+    await ch.deleteQueue(QUEUES.response);
+    await conn.close();
+    await waitUntil('every worker replaced', async () => (await workers(sys.http)).every((w) => !before.some((b) => b.pid === w.pid)), 30000);
+    await waitForTopology(sys.http, 2);
+    for (const b of before) expect(isAlive(b.pid)).toBe(false);
+    // The new workers declared the queues again; the orchestrator's client reaches them.
+    const write = await sys.http.post('/api/v1/db/write', { op: 'insert', table: 'users', values: { username: 'after-delete', password: 'p' } });
+    expect(write.status).toBe(201);
+    const read = await sys.http.post('/api/v1/db/read', { table: 'users', where: { username: 'after-delete' }, minLsn: write.body.lsn });
+    expect(read.status).toBe(200);
+    expect(read.body.rows).toHaveLength(1);
+  } finally {
+    await sys.stop();
+  }
+});

@@ -53,6 +53,9 @@ export class Worker {
   private publisher: SyncPublisher | undefined;
   private control: ControlServer | undefined;
   private stopping = false;
+  /** A consumer the broker cancelled (its queue was deleted) leaves a worker that looks alive and does nothing: stop. */
+  private readonly onCancelled = (queue: string) =>
+    !this.stopping && this.o.onFatal(`the broker cancelled our consumer of ${queue}`, EXIT.brokerLost);
 
   constructor(private readonly o: WorkerOptions) {}
 
@@ -77,7 +80,7 @@ export class Worker {
     await this.zk.connect();
 
     this.follower = await SyncFollower.open(this.connection, SYNC_PREFETCH);
-    await this.follower.follow(this.replicator.nextOffset, (r) => this.replicator!.enqueue(r));
+    await this.follower.follow(this.replicator.nextOffset, (r) => this.replicator!.enqueue(r), this.onCancelled);
 
     this.membership = new Membership(
       this.zk,
@@ -89,7 +92,7 @@ export class Worker {
     await this.membership.register();
 
     this.control = new ControlServer(id, pid, this.db, this.replicator);
-    await this.control.start(this.connection);
+    await this.control.start(this.connection, this.onCancelled);
 
     this.election = new Election(this.zk, { id, pid }, log);
     this.election.once('elected', (epoch: number) =>
@@ -119,7 +122,7 @@ export class Worker {
     }
     if (this.membership!.current.role === 'master' || this.stopping) return;
     this.readServer = new ReadServer(this.db!, this.replicator!, { pid: this.o.pid, minLsnWaitMs: config.minLsnWaitMs }, log);
-    await this.readServer.start(this.connection!);
+    await this.readServer.start(this.connection!, this.onCancelled);
     await this.membership!.set({ state: 'ready' });
     log.info({ appliedLsn: this.replicator!.current.appliedLsn }, 'caught up; serving reads');
   }
@@ -159,7 +162,7 @@ export class Worker {
       (err) => this.o.onFatal(`fenced or failed on the write path: ${err.message}`, EXIT.fenced),
       log,
     );
-    await this.writeServer.start(this.connection!);
+    await this.writeServer.start(this.connection!, this.onCancelled);
     this.membership!.noteLsn(this.replicator!.current.appliedLsn, epoch);
     await this.membership!.set({ state: 'ready' });
     log.info({ epoch, appliedLsn: this.replicator!.current.appliedLsn }, 'master ready: taking writes');

@@ -56,7 +56,17 @@ export class RpcClient {
       await assertQueues(channel, this.o.syncMaxBytes);
       // responseQ is ours alone; replies to requests that timed out may still be there from before a restart.
       await channel.purgeQueue(QUEUES.response);
-      await channel.consume(QUEUES.response, (msg) => msg && this.onReply(msg.properties.correlationId, parseJson(msg)), { noAck: true });
+      await channel.consume(
+        QUEUES.response,
+        (msg) => {
+          if (msg) return this.onReply(msg.properties.correlationId, parseJson(msg));
+          // The broker cancelled our consumer (responseQ deleted, say): start over on a new connection, which
+          // declares the queues again; requests in flight time out as they would on a lost connection.
+          this.o.log.warn('the broker cancelled the responseQ consumer; reconnecting');
+          void connection.close().catch(() => undefined);
+        },
+        { noAck: true },
+      );
       this.connection = connection;
       this.channel = channel;
     })().finally(() => (this.connecting = undefined));

@@ -43,11 +43,11 @@ export class SyncFollower {
   }
 
   /** Delivers every record from `fromOffset` on, in stream order. */
-  async follow(fromOffset: number, onRecord: (r: FollowedRecord) => void): Promise<void> {
+  async follow(fromOffset: number, onRecord: (r: FollowedRecord) => void, onCancelled: (queue: string) => void): Promise<void> {
     const { consumerTag } = await this.channel.consume(
       QUEUES.sync,
       (msg: ConsumeMessage | null) => {
-        if (!msg) return;
+        if (!msg) return onCancelled(QUEUES.sync);
         const offset = Number(msg.properties.headers?.['x-stream-offset']);
         // Stream acks are credit, not deletion: acking at once keeps the flow going while the applier batches.
         this.channel.ack(msg);

@@ -22,11 +22,11 @@ export class ControlServer {
     private readonly replicator: Replicator,
   ) {}
 
-  async start(connection: ChannelModel): Promise<void> {
+  async start(connection: ChannelModel, onCancelled: (queue: string) => void): Promise<void> {
     this.channel = await connection.createChannel();
     const queue = controlQueue(this.id);
     await this.channel.assertQueue(queue, { exclusive: true, autoDelete: true });
-    await this.channel.consume(queue, (msg) => msg && void this.handle(msg), { noAck: true });
+    await this.channel.consume(queue, (msg) => (msg ? void this.handle(msg) : onCancelled(queue)), { noAck: true });
   }
 
   private async handle(msg: ConsumeMessage): Promise<void> {

@@ -31,11 +31,12 @@ export class ReadServer {
     private readonly log: Logger,
   ) {}
 
-  async start(connection: ChannelModel): Promise<void> {
+  /** `onCancelled`: the broker cancelled the consumer (the queue was deleted): the worker cannot serve reads. */
+  async start(connection: ChannelModel, onCancelled: (queue: string) => void): Promise<void> {
     this.channel = await connection.createChannel();
     this.channel.on('error', (err: Error) => this.log.warn({ err: err.message }, 'channel error'));
     await this.channel.prefetch(1);
-    const { consumerTag } = await this.channel.consume(QUEUES.read, (msg) => msg && void this.handle(msg), { noAck: false });
+    const { consumerTag } = await this.channel.consume(QUEUES.read, (msg) => (msg ? void this.handle(msg) : onCancelled(QUEUES.read)), { noAck: false });
     this.consumerTag = consumerTag;
   }
 

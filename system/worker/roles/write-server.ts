@@ -54,14 +54,14 @@ export class WriteServer {
     private readonly log: Logger,
   ) {}
 
-  async start(connection: ChannelModel): Promise<void> {
+  async start(connection: ChannelModel, onCancelled: (queue: string) => void): Promise<void> {
     this.channel = await connection.createChannel();
     this.channel.on('error', (err: Error) => this.log.warn({ err: err.message }, 'channel error'));
     await this.channel.prefetch(this.options.prefetch);
     const { consumerTag } = await this.channel.consume(
       QUEUES.write,
       (msg) => {
-        if (!msg) return;
+        if (!msg) return onCancelled(QUEUES.write);
         this.pending.push(msg);
         if (!this.draining) this.draining = this.drain();
       },
