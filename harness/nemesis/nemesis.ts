@@ -1,6 +1,7 @@
 import type { FaultKind, FaultWindow, History, WorkerSample } from '../core/history';
 import type { Cluster } from '../environment/environment';
-import { isComplete, readTopology, readyMaster, type TopologySampler } from '../observe/topology-sampler';
+import { readTopology, type TopologySampler } from '../observe/topology-sampler';
+import { isComplete, readyMaster } from '../testing/topology';
 
 export interface NemesisContext {
   cluster: Cluster;

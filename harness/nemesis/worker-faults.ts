@@ -1,6 +1,6 @@
 import { sleep } from '../../system/common/services/wait-for';
 import type { FaultKind, WorkerSample } from '../core/history';
-import { readyMaster, readySlaves } from '../observe/topology-sampler';
+import { readyMaster, readySlaves } from '../testing/topology';
 import { runFault, type Nemesis, type NemesisContext } from './nemesis';
 
 /** Kills the master with the crash API (SIGKILL through the runtime); the API answers the killed PID. */

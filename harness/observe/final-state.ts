@@ -5,7 +5,8 @@ import type { History } from '../core/history';
 import type { HttpClient } from '../testing/http-client';
 import { ReplicaInspector } from '../testing/replica-inspector';
 import { HARNESS_USER } from '../workload/db-client';
-import { isComplete, readTopology } from './topology-sampler';
+import { isComplete } from '../testing/topology';
+import { readTopology } from './topology-sampler';
 
 export interface FinalStateOptions {
   /** Slaves the system should have once healed. */

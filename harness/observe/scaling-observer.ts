@@ -1,7 +1,8 @@
 import { sleep } from '../../system/common/services/wait-for';
 import type { ScaleTick } from '../core/history';
 import type { HttpClient } from '../testing/http-client';
-import { readySlaves, type TopologySampler } from './topology-sampler';
+import { readySlaves } from '../testing/topology';
+import type { TopologySampler } from './topology-sampler';
 
 interface ScalingView {
   intervalMs: number;

@@ -1,23 +1,11 @@
 import { sleep } from '../../system/common/services/wait-for';
 import type { TopologySample, WorkerSample } from '../core/history';
 import type { HttpClient } from '../testing/http-client';
+import { workers } from '../testing/topology';
 
 export async function readTopology(http: HttpClient): Promise<WorkerSample[]> {
-  const r = await http.get<WorkerSample[]>('/api/v1/workers');
-  if (r.status !== 200 || !Array.isArray(r.body)) throw new Error(`GET /api/v1/workers answered ${r.status}`);
-  return r.body.map((w) => ({ id: w.id, pid: w.pid, role: w.role, state: w.state, appliedLsn: w.appliedLsn }));
+  return (await workers(http)).map((w) => ({ id: w.id, pid: w.pid, role: w.role, state: w.state, appliedLsn: w.appliedLsn }));
 }
-
-export function isComplete(workers: WorkerSample[], slaves: number): boolean {
-  return (
-    workers.length === slaves + 1 &&
-    workers.every((w) => w.state === 'ready') &&
-    workers.filter((w) => w.role === 'master').length === 1
-  );
-}
-
-export const readyMaster = (workers: WorkerSample[]) => workers.find((w) => w.role === 'master' && w.state === 'ready');
-export const readySlaves = (workers: WorkerSample[]) => workers.filter((w) => w.role === 'slave' && w.state === 'ready');
 
 /*
  * Samples the orchestrator's view of the workers every `everyMs` into the history (the report's "workers by role"
