@@ -236,8 +236,8 @@ export class DockerRuntime extends EventEmitter implements WorkerRuntime {
     // Bounded: if the engine never reports the exit, remove the container by force and count it as exited.
     const gaveUp = new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs + 15000).unref());
     if (await Promise.race([entry.exited.then(() => false), gaveUp])) {
+      // finish() keeps the log, then removes the container by force.
       this.o.log.warn({ id }, 'worker container did not report its exit: removing it by force');
-      await entry.container.remove({ force: true }).catch(() => undefined);
       await this.finish(entry, null);
     }
   }

@@ -72,8 +72,8 @@ export class Supervisor extends EventEmitter {
       this.o.startTimeoutMs,
       50,
     );
+    // The pass sets the watch on /workers (listWorkers with this.wake).
     await this.reconcileNow();
-    await this.o.zk.getChildren(ZK_PATHS.workers, this.wake);
     // Watches drive reconciliation; this slow pass is the backstop for a watch lost with a failed pass.
     this.backstop = setInterval(() => this.reconcile(), this.o.startTimeoutMs / 10);
     this.backstop.unref();

@@ -66,8 +66,7 @@ export class Election extends EventEmitter {
       const stat = await this.zk.exists(ZK_PATHS.master, this.wake);
       if (!stat || stat.ephemeralOwner.toString('hex') !== this.zk.sessionId) return;
     }
-    const epoch = await this.bumpEpoch();
-    await this.zk.setData(ZK_PATHS.master, { id: this.me.id, pid: this.me.pid, epoch } satisfies MasterInfo);
+    const epoch = await this.raiseEpoch(1);
     this.elected = true;
     this.log.info({ epoch }, 'elected master');
     this.emit('elected', epoch);

@@ -37,7 +37,6 @@ export class Replicator extends EventEmitter {
   private state: ReplicationState = { appliedLsn: 0, appliedOffset: -1, epoch: 0 };
   private pending: FollowedRecord[] = [];
   private draining = false;
-  private failure: Error | undefined;
   private sealed = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
@@ -87,11 +86,6 @@ export class Replicator extends EventEmitter {
     this.emit('applied', this.state);
   }
 
-  /** The master adopts its new epoch before appending its marker. */
-  noteEpoch(epoch: number): void {
-    this.state = { ...this.state, epoch: Math.max(epoch, this.state.epoch) };
-  }
-
   /** Resolves true once the applied LSN reaches `lsn`, false after `timeoutMs`. */
   waitForLsn(lsn: number, timeoutMs: number): Promise<boolean> {
     return this.waitFor(() => this.state.appliedLsn >= lsn, timeoutMs);
@@ -127,10 +121,6 @@ export class Replicator extends EventEmitter {
     });
   }
 
-  get error(): Error | undefined {
-    return this.failure;
-  }
-
   /*
    * Applies consecutive inserts into one table as multi-row INSERTs, in order: the same rows, keys included, as one
    * insert each, at a fraction of the cost (one statement per chunk instead of one ORM call per record), which is what
@@ -158,17 +148,27 @@ export class Replicator extends EventEmitter {
         if (together) {
           const key = autoIncrementColumn(op.table);
           if (!this.skipApply) outcome = { changes: 1, insertedId: key ? (op.values[key] as number) : undefined };
+          outcomes.push({ writeId: r.writeId, outcome: { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId } });
         } else {
-          try {
-            outcome = await applyWrite(this.db, op, t);
-          } catch (err) {
-            if (!isConstraintFailure(err)) throw err;
-            this.log.error({ lsn: r.lsn, writeId: r.writeId, err: (err as Error).message }, 'a replicated write failed to apply');
-          }
+          await this.applyOne(r, outcomes, t);
         }
-        outcomes.push({ writeId: r.writeId, outcome: { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId } });
       }
     }
+  }
+
+  /** Applies one record on its own and notes its outcome (none when UNSAFE_SKIP_REPLICATION is set). */
+  private async applyOne(r: SyncRecord, outcomes: Array<{ writeId: string; outcome: AppliedOutcome }>, t: Transaction): Promise<void> {
+    let outcome: { changes: number; insertedId?: number | string } = { changes: 0 };
+    try {
+      if (!this.skipApply) outcome = await applyWrite(this.db, r.op, t);
+    } catch (err) {
+      // Anything but a constraint (a busy or failing disk...) stops replication: the worker restarts and
+      // replays from its last committed offset instead of recording the write as applied.
+      if (!isConstraintFailure(err)) throw err;
+      // Replicas apply the master's committed sequence; a constraint failure means they diverged. Say so loudly.
+      this.log.error({ lsn: r.lsn, writeId: r.writeId, err: (err as Error).message }, 'a replicated write failed to apply');
+    }
+    outcomes.push({ writeId: r.writeId, outcome: { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId } });
   }
 
   private async drain(): Promise<void> {
@@ -215,17 +215,7 @@ export class Replicator extends EventEmitter {
               continue;
             }
             await flush();
-            let outcome: { changes: number; insertedId?: number | string } = { changes: 0 };
-            try {
-              if (!this.skipApply) outcome = await applyWrite(this.db, r.op, t);
-            } catch (err) {
-              // Anything but a constraint (a busy or failing disk...) stops replication: the worker restarts and
-              // replays from its last committed offset instead of recording the write as applied.
-              if (!isConstraintFailure(err)) throw err;
-              // Replicas apply the master's committed sequence; a constraint failure means they diverged. Say so loudly.
-              this.log.error({ lsn: r.lsn, writeId: r.writeId, err: (err as Error).message }, 'a replicated write failed to apply');
-            }
-            outcomes.push({ writeId: r.writeId, outcome: { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId } });
+            await this.applyOne(r, outcomes, t);
           }
           await flush();
           await this.db.recordWrites(outcomes, t);
@@ -237,7 +227,6 @@ export class Replicator extends EventEmitter {
         this.emit('applied', this.state);
       }
     } catch (err) {
-      this.failure = err as Error;
       this.log.error({ err: (err as Error).message }, 'replication stopped: could not apply records');
       this.emit('failed', err);
     } finally {

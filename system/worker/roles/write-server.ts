@@ -6,7 +6,7 @@ import { describeIssues } from '../../common/protocol/requests';
 import type { ZkLease } from '../coordination/lease';
 import type { Replicator } from '../replication/replicator';
 import type { SyncPublisher } from '../replication/sync-log';
-import type { WorkerDatabase } from '../storage/database';
+import type { AppliedOutcome, WorkerDatabase } from '../storage/database';
 import { applyWrite } from '../storage/queries';
 import { errorReply, reply } from './replies';
 
@@ -125,8 +125,9 @@ export class WriteServer {
   private async apply(group: Item[]): Promise<Result[]> {
     const results: Array<Result | undefined> = [];
     const fresh: number[] = [];
+    const redelivered = await this.db.appliedWriteIds(group.map((item) => item.message.writeId));
     for (const [i, { message }] of group.entries()) {
-      const already = await this.db.appliedWrite(message.writeId);
+      const already = redelivered.has(message.writeId) ? await this.db.appliedWrite(message.writeId) : undefined;
       // A redelivered write (its master died before acking it) is answered as the first time, from the stored outcome.
       if (already !== undefined) results[i] = { ok: { ...already, duplicate: true } };
       else fresh.push(i);
@@ -138,6 +139,7 @@ export class WriteServer {
     let lsn = state.appliedLsn;
     await this.db.transaction(async (t) => {
       const appends: Promise<void>[] = [];
+      const outcomes: Array<{ writeId: string; outcome: AppliedOutcome }> = [];
       for (const i of fresh) {
         const { writeId, request } = group[i].message;
         let result;
@@ -149,7 +151,7 @@ export class WriteServer {
           continue;
         }
         lsn += 1;
-        await this.db.recordWrite(writeId, { lsn, changes: result.changes, insertedId: result.insertedId }, t);
+        outcomes.push({ writeId, outcome: { lsn, changes: result.changes, insertedId: result.insertedId } });
         const appended = this.publisher.append({ lsn, epoch, writeId, master: pid, op: result.resolved });
         // Handled here too: if a later write of the group throws first, the worker stops; no rejection goes unheard.
         appended.catch(() => undefined);
@@ -157,6 +159,7 @@ export class WriteServer {
         results[i] = { ok: { lsn, changes: result.changes, ...(result.insertedId !== undefined ? { insertedId: result.insertedId } : {}) } };
       }
       if (appends.length === 0) return;
+      await this.db.recordWrites(outcomes, t);
       await this.db.saveReplicationState({ ...state, appliedLsn: lsn, epoch }, t);
       await Promise.all(appends);
       // The records are in the log; they count only if they were appended while this worker was certainly the master.

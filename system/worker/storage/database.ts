@@ -138,10 +138,6 @@ export class WorkerDatabase {
     return { lsn: row.lsn, changes: row.changes, ...(row.inserted_id !== null ? { insertedId: JSON.parse(row.inserted_id) } : {}) };
   }
 
-  async recordWrite(writeId: string, outcome: AppliedOutcome, transaction: Transaction): Promise<void> {
-    await AppliedWrite.create(appliedWriteRow(writeId, outcome), { transaction });
-  }
-
   /** Which of these writeIds were applied: a few queries for a whole replication batch instead of one per record. */
   async appliedWriteIds(writeIds: string[], transaction?: Transaction): Promise<Set<string>> {
     const found = new Set<string>();
@@ -152,7 +148,7 @@ export class WorkerDatabase {
     return found;
   }
 
-  /** recordWrite for many writes, in multi-row inserts. */
+  /** Stores the outcomes of applied writes (for answering redeliveries), in multi-row inserts. */
   async recordWrites(entries: Array<{ writeId: string; outcome: AppliedOutcome }>, transaction: Transaction): Promise<void> {
     for (let i = 0; i < entries.length; i += CHUNK) {
       await AppliedWrite.bulkCreate(
