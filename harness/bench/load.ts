@@ -1,4 +1,4 @@
-import autocannon from 'autocannon';
+import { runAutocannon } from '../workload/autocannon-load';
 import type { Figure } from './bench-report';
 import { round, summarize } from './stats';
 
@@ -23,37 +23,23 @@ export interface LoadResult {
   timeouts: number;
 }
 
-function assertLoopback(url: string): void {
-  const host = new URL(url).hostname;
-  if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) throw new Error(`refusing to load a non-loopback target ${url}`);
-}
-
 /** Runs autocannon for `durationS` seconds (bounded by its own clock) and returns its figures. */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  assertLoopback(spec.url);
-  const result = await autocannon({
+  const r = await runAutocannon({
+    label: spec.path,
     url: `${spec.url}${spec.path}`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(spec.body),
+    body: spec.body,
+    rate: spec.rate ?? null,
     connections: spec.connections,
-    duration: spec.durationS,
-    timeout: 10,
-    ...(spec.rate ? { overallRate: spec.rate } : {}),
+    durationS: spec.durationS,
   });
   return {
-    requestsPerSec: result.requests.average,
-    latencyMs: {
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p97_5: result.latency.p97_5,
-      p99: result.latency.p99,
-      max: result.latency.max,
-    },
-    requests: result.requests.total,
-    errors: result.errors + result.non2xx,
-    non2xx: result.non2xx,
-    timeouts: result.timeouts,
+    requestsPerSec: r.requestsPerSec.mean,
+    latencyMs: r.latencyMs,
+    requests: r.requests,
+    errors: r.errors + r.non2xx,
+    non2xx: r.non2xx,
+    timeouts: r.timeouts,
   };
 }
 

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { sleep } from '../../system/common/services/wait-for';
 import type { LoadResult } from './load';
 import { percentile, summarize } from './stats';
+import { assertLoopback } from '../testing/http-client';
 
 export interface OpenLoopResult {
   /** Per completed request, from its scheduled start to its answer (a late start counts against the server). */
@@ -72,7 +73,7 @@ function post(agent: http.Agent, url: URL, body: string, timeoutMs: number): Pro
 /** A steady-rate run of one request, in the shape of an autocannon result. */
 export async function runSteady(spec: { url: string; path: string; body: unknown; rate: number; durationS: number; connections: number }): Promise<LoadResult> {
   const url = new URL(spec.path, spec.url);
-  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') throw new Error(`refusing to load a non-loopback target ${url.href}`);
+  assertLoopback(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
   const body = JSON.stringify(spec.body);
   try {

@@ -3,8 +3,6 @@ import type { Verdict } from './checker';
 import type { History } from './history';
 import type { LoadRun } from './load-run';
 
-export type { LoadRun } from './load-run';
-
 /** Everything a run produced; report.json is this object, report.md and report.html are drawn from it. */
 export interface ScenarioReport {
   scenario: string;

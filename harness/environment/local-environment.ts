@@ -15,18 +15,12 @@ export class LocalEnvironment implements Environment {
   async start(options: EnvironmentOptions): Promise<Cluster> {
     const base = loadConfig({ ...process.env, ...options.env });
     const services = await ensureServices(base, createLogger('harness', 'warn'));
-    const previous = { rabbitmq: process.env.TEST_RABBITMQ_URL, zookeeper: process.env.TEST_ZOOKEEPER_CONNECT };
-    process.env.TEST_RABBITMQ_URL = services.rabbitmqUrl;
-    process.env.TEST_ZOOKEEPER_CONNECT = services.zookeeperConnect;
     let system;
     try {
-      system = await startTestSystem(options.env);
+      system = await startTestSystem(options.env, services);
     } catch (err) {
       await services.stop();
       throw err;
-    } finally {
-      restoreEnv('TEST_RABBITMQ_URL', previous.rabbitmq);
-      restoreEnv('TEST_ZOOKEEPER_CONNECT', previous.zookeeper);
     }
     const sys = system;
     const runtime = sys.orchestrator.runtime;
@@ -59,9 +53,4 @@ export class LocalEnvironment implements Environment {
       },
     };
   }
-}
-
-function restoreEnv(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadK6Script, runIterations, type RecordedRequest } from './k6-sandbox';
 import { SyncHttp } from './sync-http';
+import { assertLoopback } from '../testing/http-client';
 
 const HELP = `Usage: npx tsx harness/k6/smoke-run.ts [--target URL] [--vus N] [--iterations N] [SCRIPT.js ...]
 
@@ -17,7 +18,6 @@ it measures nothing (use k6 for rates and thresholds).
 
 DBAAS_TOKEN is passed on to the scripts. Exits 1 when a check fails, a body is invalid, or a request gets no 2xx.`;
 
-const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]', '::1'];
 
 function intOption(name: string, raw: string, max: number): number {
   const n = Number(raw);
@@ -46,8 +46,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const target = values.target ?? process.env.TARGET ?? 'http://127.0.0.1:80';
-  const host = new URL(target).hostname;
-  if (!LOOPBACK.includes(host)) throw new Error(`refusing non-loopback target ${target}`);
+  assertLoopback(target);
   const vus = intOption('vus', values.vus!, 10);
   const iterations = intOption('iterations', values.iterations!, 50);
   const scripts = positionals.length ? positionals : ['read-path.js', 'write-path.js', 'mixed.js'].map((f) => path.join(__dirname, f));

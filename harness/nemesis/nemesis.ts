@@ -1,3 +1,4 @@
+import { sleep } from '../../system/common/services/wait-for';
 import type { FaultKind, FaultWindow, History, WorkerSample } from '../core/history';
 import type { Cluster } from '../environment/environment';
 import { readTopology, type TopologySampler } from '../observe/topology-sampler';
@@ -53,7 +54,7 @@ export async function runFault(ctx: NemesisContext, kind: FaultKind, hit: (befor
     Object.assign(fault, { target, note });
     ctx.history.faults.push(fault);
     ctx.progress(`fault ${kind}${target ? ` on ${target}` : ''}${note ? ` (${note})` : ''}`);
-    if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+    await sleep(settleMs);
     await ctx.sampler
       .waitFor('the full topology', (w) => isComplete(w, ctx.slaves) && !w.some((x) => hitPids.includes(x.pid)), ctx.healTimeoutMs)
       .then(() => ctx.progress(`  healed after ${Date.now() - fault.startedAt} ms`))

@@ -1,5 +1,5 @@
 import { sleep } from '../../system/common/services/wait-for';
-import type { FaultKind, WorkerSample } from '../core/history';
+import type { WorkerSample } from '../core/history';
 import { readyMaster, readySlaves } from '../testing/topology';
 import { runFault, type Nemesis, type NemesisContext } from './nemesis';
 
@@ -56,5 +56,3 @@ function pick(ctx: NemesisContext, before: WorkerSample[]): WorkerSample {
   if (candidates.length === 0) throw new Error('no ready worker to hit');
   return candidates[Math.floor(ctx.random() * candidates.length)];
 }
-
-export type WorkerFaultKind = Extract<FaultKind, 'kill-master' | 'kill-slave' | 'kill-random' | 'pause-worker'>;

@@ -1,7 +1,8 @@
 import type { Verdict } from '../core/checker';
 import type { FaultWindow, Operation, TopologySample, WorkerSample } from '../core/history';
 import { HistoryRecorder } from '../core/history';
-import type { LoadRun, ScenarioReport } from '../core/scenario-report';
+import type { LoadRun } from '../core/load-run';
+import type { ScenarioReport } from '../core/scenario-report';
 import { summarizeHistory } from './summarize-history';
 
 /*

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { loadConfig } from '../../system/common/config/config';
 import type { Verdict } from '../core/checker';
 import { HistoryRecorder } from '../core/history';
 import type { ScenarioReport } from '../core/scenario-report';
@@ -35,18 +36,17 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
   const history = recorder.history;
   const verdicts: Verdict[] = [];
   const load: ScenarioContext['load'] = [];
-  const slaves = scenario.slaves(options);
-  const t0 = Date.now();
-  const progress = (line: string) => run.progress(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+  // The healthy topology the nemesis and the final state wait for: the one the system starts with.
+  const slaves = loadConfig({ ...process.env, ...settings }).initialSlaves;
+  const progress = (line: string) => run.progress(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 
   progress(`starting the ${options.environment} environment`);
   const cluster = await run.environment.start({ env: settings });
   const sampler = new TopologySampler(cluster.http, history.topology);
   try {
     sampler.start();
-    const initialSlaves = Number(settings.INITIAL_SLAVES ?? 1);
-    await sampler.waitFor(`1 master and ${initialSlaves} slaves ready`, (w) => isComplete(w, initialSlaves), 60000);
-    progress(`system up at ${cluster.url}: 1 master, ${initialSlaves} slave(s)`);
+    await sampler.waitFor(`1 master and ${slaves} slaves ready`, (w) => isComplete(w, slaves), 60000);
+    progress(`system up at ${cluster.url}: 1 master, ${slaves} slave(s)`);
     await prepareData(cluster.http);
     const random = seededRandom(options.seed);
     const signal = run.signal ?? new AbortController().signal;

@@ -18,7 +18,6 @@ export const chaos: Scenario = {
     'lost or applied twice, replicas converge, elections pick the lowest live PID.',
   // The orchestrator's own session (ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS) outlives a ZooKeeper restart; workers' may not.
   settings: () => FIXED_TWO_SLAVES,
-  slaves: () => 2,
   async run(ctx) {
     const { options } = ctx;
     const durationMs = options.durationS * 1000;

@@ -14,7 +14,6 @@ export const load: Scenario = {
     `connections, no rate limit). Checks: under ${MAX_ERROR_SHARE * 100}% errors in both, at least ` +
     `${MIN_RATE_SHARE * 100}% of the fixed rate achieved; latency percentiles reported.`,
   settings: () => FIXED_TWO_SLAVES,
-  slaves: () => 2,
   async run(ctx) {
     const half = Math.max(1, Math.round(ctx.options.durationS / 2));
     const body = { table: 'users', columns: ['username'], where: { username: 'harness' } };

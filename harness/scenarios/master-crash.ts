@@ -10,7 +10,6 @@ export const masterCrash: Scenario = {
     'Checks: the lowest-PID live worker became master each time, no acknowledged write lost or applied twice, ' +
     'replicas converge, writes resume.',
   settings: () => FIXED_TWO_SLAVES,
-  slaves: () => 2,
   run: (ctx) => faultsUnderLoad(ctx, killMaster, KILLS),
   checkers: () => faultCheckers(),
   collectsFinalState: true,

@@ -14,7 +14,6 @@ export const readBurstScenario: Scenario = {
   description: `Bursts of ${BURSTS.slice(0, -1).join(', ')} reads in successive autoscaling intervals, then an idle one. ` +
     `Checks: the slave count after each tick is ${EXPECTED.join(', ')}, and every read succeeds meanwhile.`,
   settings: (o) => ({ SCALE_INTERVAL_MS: String(o.intervalMs), READS_PER_SLAVE: '20', INITIAL_SLAVES: '1', MAX_SLAVES: '6' }),
-  slaves: () => 1,
   async run(ctx) {
     const { cluster, sampler, recorder } = ctx;
     ctx.progress(`interval ${ctx.options.intervalMs} ms; bursts ${BURSTS.join(', ')}`);

@@ -1,6 +1,6 @@
 import type { Checker } from '../core/checker';
 import type { FaultKind, HistoryRecorder } from '../core/history';
-import type { LoadRun } from '../core/scenario-report';
+import type { LoadRun } from '../core/load-run';
 import type { Cluster, EnvironmentName } from '../environment/environment';
 import type { NemesisContext } from '../nemesis/nemesis';
 import type { TopologySampler } from '../observe/topology-sampler';
@@ -68,8 +68,6 @@ export interface Scenario {
   description: string;
   /** Configuration of the system under test for this scenario (the user's --set wins). */
   settings(o: ScenarioOptions): Record<string, string>;
-  /** Slaves the healthy system has at the end, for the final-state wait. */
-  slaves(o: ScenarioOptions): number;
   run(ctx: ScenarioContext): Promise<void>;
   checkers(o: ScenarioOptions): Checker[];
   /** Whether to collect every replica's content afterwards (convergence and lost/duplicated writes). */

@@ -10,7 +10,6 @@ export const slaveCrash: Scenario = {
     'master stays, a replacement slave catches up with every write, no acknowledged write lost or applied twice, ' +
     'replicas converge.',
   settings: () => FIXED_TWO_SLAVES,
-  slaves: () => 2,
   run: (ctx) => faultsUnderLoad(ctx, killSlave, KILLS),
   checkers: () => faultCheckers(),
   collectsFinalState: true,

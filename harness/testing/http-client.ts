@@ -3,6 +3,14 @@ export interface HttpResult<T = unknown> {
   body: T;
 }
 
+const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]', '::1'];
+
+/** Every request, load and fault of the tests and the harness goes to loopback: anything else is refused here. */
+export function assertLoopback(url: string | URL): void {
+  const u = new URL(url);
+  if (!LOOPBACK.includes(u.hostname)) throw new Error(`refusing non-loopback target ${u.href}`);
+}
+
 /** A small JSON client for tests and the harness; always talks to a loopback address. */
 export class HttpClient {
   constructor(
@@ -11,8 +19,7 @@ export class HttpClient {
     /** Every request is abandoned after this long (a hung request would stall a bounded workload). */
     private readonly timeoutMs = 30000,
   ) {
-    const host = new URL(baseUrl).hostname;
-    if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) throw new Error(`refusing non-loopback target ${baseUrl}`);
+    assertLoopback(baseUrl);
   }
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {

@@ -21,18 +21,23 @@ export interface TestSystem {
  * and a ZooKeeper root of its own. Settings come through the same configuration as in production; tests shorten
  * intervals by passing environment overrides.
  */
-export async function startTestSystem(env: Record<string, string> = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  env: Record<string, string> = {},
+  /** The servers to use; by default those of the integration run (TEST_RABBITMQ_URL / TEST_ZOOKEEPER_CONNECT). */
+  endpoints: { rabbitmqUrl?: string; zookeeperConnect?: string } = {},
+): Promise<TestSystem> {
   const suite = `t-${process.pid}-${randomBytes(3).toString('hex')}`;
   const base = loadConfig({ ...process.env, ...env });
   const log = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'warn');
   const { rabbitmq } = localServices(base, log);
-  let rabbitmqUrl = process.env.TEST_RABBITMQ_URL ?? base.rabbitmqUrl ?? rabbitmq.url('/');
+  let rabbitmqUrl = endpoints.rabbitmqUrl ?? process.env.TEST_RABBITMQ_URL ?? base.rabbitmqUrl ?? rabbitmq.url('/');
   const ownVhost = !base.rabbitmqUrl;
   if (ownVhost) {
     await rabbitmq.addVhost(suite);
     rabbitmqUrl = rabbitmq.url(suite);
   }
-  const zookeeperConnect = process.env.TEST_ZOOKEEPER_CONNECT ?? base.zookeeperConnect ?? `127.0.0.1:${base.localZookeeperPort}`;
+  const zookeeperConnect =
+    endpoints.zookeeperConnect ?? process.env.TEST_ZOOKEEPER_CONNECT ?? base.zookeeperConnect ?? `127.0.0.1:${base.localZookeeperPort}`;
   const dataDir = path.resolve(base.dataDir, 'test', suite);
   const config = loadConfig({
     ...process.env,

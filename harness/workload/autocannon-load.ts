@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
-import type { LoadRun } from '../core/scenario-report';
+import type { LoadRun } from '../core/load-run';
+import { assertLoopback } from '../testing/http-client';
 
 export interface AutocannonTarget {
   label: string;
@@ -14,8 +15,7 @@ export interface AutocannonTarget {
 
 /** One bounded autocannon run against a loopback URL (POST with a JSON body), summarised as a LoadRun. */
 export async function runAutocannon(t: AutocannonTarget): Promise<LoadRun> {
-  const host = new URL(t.url).hostname;
-  if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`refusing to load a non-loopback target ${t.url}`);
+  assertLoopback(t.url);
   const perSecond: number[] = [];
   let settle: (r: autocannon.Result) => void = () => undefined;
   let fail: (e: Error) => void = () => undefined;

@@ -20,7 +20,7 @@ export interface MixedLoadOptions {
 
 /*
  * A bounded mixed workload: each client alternates reads and writes chosen by a seeded RNG at a fixed pace. It stops
- * by itself (duration, count) or when `stop()` is called; `done` settles when every client has finished.
+ * by itself (duration, count) or when `signal` aborts; `done` settles when every client has finished.
  */
 export class MixedLoad {
   private stopped = false;
@@ -46,10 +46,6 @@ export class MixedLoad {
     }
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.done;
-  }
 }
 
 /** Issues exactly `count` reads from `clients` in parallel, as fast as they are answered (a burst). */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import net from 'node:net';
+import { freePort } from '../common/services/wait-for';
 import path from 'node:path';
 import { loadConfig } from '../common/config/config';
 import { createLogger } from '../common/logging/logger';
@@ -52,14 +52,6 @@ async function dbRows(table: string): Promise<Array<Record<string, unknown>>> {
   const r = await sys.http.post('/api/v1/db/read', { table, minLsn: marker.body.lsn });
   expect(r.status).toBe(200);
   return r.body.rows;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 beforeAll(async () => {
