@@ -78,7 +78,6 @@ export class Orchestrator {
       startTimeoutMs: config.workerStartTimeoutMs,
       stopTimeoutMs: config.workerStopTimeoutMs,
       killLostWorkers: config.killLostWorkers,
-      workerEnv: () => ({}),
     });
 
     const supervisor = this.supervisorRef;

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { NotFoundError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
 import { ZK_PATHS, workerPath, type WorkerInfo } from '../../common/zk/paths';
@@ -17,8 +16,6 @@ export interface SupervisorOptions {
   stopTimeoutMs: number;
   /** Kill a worker whose ZooKeeper session is gone while its process still runs (it may be paused). */
   killLostWorkers: boolean;
-  /** Extra environment for a new worker. */
-  workerEnv: (id: string) => Record<string, string>;
 }
 
 /** A worker as the orchestrator reports it: what the runtime runs, joined with what it registered in ZooKeeper. */
@@ -37,7 +34,7 @@ export interface WorkerView {
  * All changes go through one serialized reconcile pass, so scaling and crash recovery cannot race into a wrong count.
  * The master itself is not chosen here: the workers elect it among themselves through ZooKeeper.
  */
-export class Supervisor extends EventEmitter {
+export class Supervisor {
   private wanted: number;
   private readonly stopping = new Set<string>();
   private readonly registered = new Set<string>();
@@ -50,7 +47,6 @@ export class Supervisor extends EventEmitter {
   private readonly wake = () => this.reconcile();
 
   constructor(private readonly o: SupervisorOptions) {
-    super();
     this.wanted = o.initialSlaves;
     o.runtime.on('exit', (exit: WorkerExit) => void this.onExit(exit));
   }
@@ -136,9 +132,8 @@ export class Supervisor extends EventEmitter {
 
   private async startWorker(): Promise<WorkerHandle> {
     const id = `w${++this.counter}-${Date.now().toString(36)}`;
-    const handle = await this.o.runtime.start(id, this.o.workerEnv(id));
+    const handle = await this.o.runtime.start(id, {});
     this.o.log.info({ id, pid: handle.pid }, 'started worker');
-    this.emit('started', handle);
     return handle;
   }
 
@@ -165,7 +160,6 @@ export class Supervisor extends EventEmitter {
     } catch (err) {
       this.o.log.warn({ err: (err as Error).message }, 'could not remove the znodes of an exited worker');
     }
-    this.emit('exit', exit);
     if (!this.closed) this.reconcile();
   }
 
