@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { waitUntil } from './common/services/wait-for';
+import { loadConfig } from './common/config/config';
+import { createLogger } from './common/logging/logger';
+import { localServices } from './common/services/ensure-services';
+import { freePort, waitUntil } from './common/services/wait-for';
 import { HttpClient } from '../harness/testing/http-client';
 
 /*
@@ -8,13 +11,22 @@ import { HttpClient } from '../harness/testing/http-client';
  * configured, and a SIGINT (Ctrl-C) stops every worker it started.
  */
 test('npm start serves, enforces the token, and stops every worker on Ctrl-C', async () => {
-  const port = 18000 + (process.pid % 1000);
+  const port = await freePort();
   const root = path.resolve(__dirname, '..');
+  // The run's servers, in a vhost of its own, and free ports: a user's own npm start may be running beside the tests.
+  const vhost = `main-${process.pid}`;
+  const { rabbitmq } = localServices(loadConfig(), createLogger('test', 'warn'));
+  await rabbitmq.addVhost(vhost);
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'system/main.ts')], {
     cwd: root,
     env: {
       ...process.env,
+      RABBITMQ_URL: rabbitmq.url(vhost),
+      ZOOKEEPER_CONNECT: process.env.TEST_ZOOKEEPER_CONNECT,
       ORCHESTRATOR_PORT: String(port),
+      GATEWAY_PORT: String(await freePort()),
+      USERS_PORT: String(await freePort()),
+      RIDES_PORT: String(await freePort()),
       ZK_ROOT: `/test/main-${process.pid}`,
       DATA_DIR: path.join(root, '.data', 'test', `main-${process.pid}`),
       DBAAS_TOKEN: 's3cret',
@@ -41,5 +53,6 @@ test('npm start serves, enforces the token, and stops every worker on Ctrl-C', a
     for (const pid of list.body) expect(() => process.kill(pid, 0)).toThrow();
   } finally {
     child.kill('SIGKILL');
+    await rabbitmq.deleteVhost(vhost);
   }
 });

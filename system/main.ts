@@ -1,9 +1,8 @@
-import { loadConfig } from './common/config/config';
-import { ConfigError, ServiceSetupError } from './common/errors/errors';
-import { createLogger } from './common/logging/logger';
+import { assertPortsAvailable } from './common/process/port-preflight';
+import { runMain } from './common/process/run-main';
 import { ensureServices } from './common/services/ensure-services';
 import { Orchestrator } from './orchestrator/orchestrator';
-import { startRideShareProcesses, type RideShareProcesses } from './rideshare/launcher/rideshare-processes';
+import { startRideShareProcesses } from './rideshare/launcher/rideshare-processes';
 
 const HELP = `Usage: npm start
 
@@ -13,48 +12,33 @@ ZOOKEEPER_CONNECT are set; installed from Debian packages when missing), the orc
 services (USERS_PORT, RIDES_PORT, GATEWAY_PORT: 8081, 8082, 8080). Ctrl-C stops everything it started.
 Configuration: environment variables, see README.md ("Configuration").`;
 
-async function main(): Promise<void> {
-  if (process.argv.includes('--help') || process.argv.includes('-h')) return void console.log(HELP);
-  const config = loadConfig();
-  const log = createLogger('dbaas', config.logLevel);
-  const services = await ensureServices(config, log);
-  let rideshare: RideShareProcesses | undefined;
-  let stopping = false;
-  const orchestrator = new Orchestrator({
-    config,
-    rabbitmqUrl: services.rabbitmqUrl,
-    zookeeperConnect: services.zookeeperConnect,
-    log,
-    onFatal: (reason) => void shutdown(`fatal: ${reason}`),
-  });
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping RideShare services, workers, orchestrator and the services this run started...`);
-    await rideshare?.stop().catch((err) => log.error({ err: (err as Error).message }, 'rideshare stop failed'));
-    await orchestrator.stop().catch((err) => log.error({ err: (err as Error).message }, 'orchestrator stop failed'));
-    await services.stop().catch((err) => log.error({ err: (err as Error).message }, 'service stop failed'));
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  try {
+runMain({
+  name: 'dbaas',
+  help: HELP,
+  start: async ({ config, log, onStop, shutdown }) => {
+    await assertPortsAvailable(config.bindHost, [
+      { port: config.orchestratorPort, setting: 'ORCHESTRATOR_PORT' },
+      { port: config.usersPort, setting: 'USERS_PORT' },
+      { port: config.ridesPort, setting: 'RIDES_PORT' },
+      { port: config.gatewayPort, setting: 'GATEWAY_PORT' },
+    ]);
+    const services = await ensureServices(config, log);
+    onStop('the services this run started', () => services.stop());
+    const orchestrator = new Orchestrator({
+      config,
+      rabbitmqUrl: services.rabbitmqUrl,
+      zookeeperConnect: services.zookeeperConnect,
+      log,
+      onFatal: (reason) => void shutdown(`fatal: ${reason}`, 1),
+    });
+    onStop('workers and orchestrator', () => orchestrator.stop());
     await orchestrator.start();
-    rideshare = await startRideShareProcesses({ config, orchestratorUrl: orchestrator.url, log });
-  } catch (err) {
-    await orchestrator.stop().catch(() => undefined);
-    await services.stop().catch(() => undefined);
-    throw err;
-  }
-  console.log(`DBaaS orchestrator  ${orchestrator.url}   (try: curl ${orchestrator.url}/api/v1/workers)`);
-  console.log(`RabbitMQ            ${services.rabbitmqUrl.replace(/\/\/[^@]*@/, '//')}`);
-  console.log(`ZooKeeper           ${services.zookeeperConnect}${config.zkRoot}`);
-  console.log(`RideShare gateway   ${rideshare.gatewayUrl}   (try: curl ${rideshare.gatewayUrl}/api/v1/rides/count)`);
-  console.log('Press Ctrl-C to stop.');
-}
-
-main().catch((err) => {
-  const known = err instanceof ConfigError || err instanceof ServiceSetupError;
-  console.error(`dbaas: ${known ? err.message : (err as Error).stack}`);
-  process.exit(1);
+    const rideshare = await startRideShareProcesses({ config, orchestratorUrl: orchestrator.url, log });
+    onStop('RideShare services', () => rideshare.stop());
+    console.log(`DBaaS orchestrator  ${orchestrator.url}   (try: curl ${orchestrator.url}/api/v1/workers)`);
+    console.log(`RabbitMQ            ${services.rabbitmqUrl.replace(/\/\/[^@]*@/, '//')}`);
+    console.log(`ZooKeeper           ${services.zookeeperConnect}${config.zkRoot}`);
+    console.log(`RideShare gateway   ${rideshare.gatewayUrl}   (try: curl ${rideshare.gatewayUrl}/api/v1/rides/count)`);
+    console.log('Press Ctrl-C to stop.');
+  },
 });

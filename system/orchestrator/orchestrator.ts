@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { Config } from '../common/config/config';
 import type { Logger } from '../common/logging/logger';
+import { listenError } from '../common/process/port-preflight';
+import { once, runStopSteps } from '../common/process/stop-steps';
 import { ZkClient } from '../common/zk/zk-client';
 import { createApp } from './http/app';
 import { OrchestratorMetrics } from './http/metrics';
@@ -115,20 +117,32 @@ export class Orchestrator {
     await this.supervisorRef.bootstrap();
     this.server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.orchestratorPort, config.bindHost, () => resolve(s));
-      s.once('error', reject);
+      s.once('error', (err) => reject(listenError(err, config.bindHost, config.orchestratorPort)));
     });
     const address = this.server.address();
     this.boundPort = typeof address === 'object' && address ? address.port : config.orchestratorPort;
     log.info({ url: this.url }, 'orchestrator listening');
   }
 
-  /** Graceful stop: no new requests, every worker stopped, connections closed. */
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections?.();
-    this.autoscaler?.stop();
-    await this.supervisorRef?.close();
-    await this.rpc?.close();
-    this.zk?.close();
-  }
+  /**
+   * Graceful stop: no new requests, every worker stopped, connections closed. Every step runs even when one fails;
+   * a second call waits for the first.
+   */
+  readonly stop = once(() =>
+    runStopSteps([
+      {
+        name: 'HTTP server',
+        run: async () => {
+          const server = this.server;
+          if (!server) return;
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeAllConnections?.();
+        },
+      },
+      { name: 'autoscaler', run: () => this.autoscaler?.stop() },
+      { name: 'workers', run: () => this.supervisorRef?.close() },
+      { name: 'queue client', run: () => this.rpc?.close() },
+      { name: 'ZooKeeper session', run: () => this.zk?.close() },
+    ]),
+  );
 }

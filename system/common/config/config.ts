@@ -27,6 +27,9 @@ const envSchema = z.object({
   LOCAL_ZK_TICK_MS: positiveMs.default(200),
   LOCAL_ZK_MAX_SESSION_MS: positiveMs.default(30000),
   SERVICES_AUTO_INSTALL: flag.default(true),
+  LOCAL_RABBITMQ_BIN_DIR: z.string().min(1).default('/usr/lib/rabbitmq/bin'),
+  LOCAL_ZOOKEEPER_CLASSPATH: z.string().min(1).default('/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar'),
+  LOCAL_SERVICE_START_TIMEOUT_MS: positiveMs.default(60000),
 
   // HTTP endpoints (0 = any free port, useful in tests).
   BIND_HOST: z.string().default('127.0.0.1'),
@@ -83,6 +86,12 @@ export type Config = Readonly<{
   localZkTickMs: number;
   localZkMaxSessionMs: number;
   servicesAutoInstall: boolean;
+  /** Where RabbitMQ's own scripts are; they are run directly, as the invoking user. */
+  localRabbitmqBinDir: string;
+  /** Java class path of the local ZooKeeper. */
+  localZookeeperClasspath: string;
+  /** How long a local server may take to start. */
+  localServiceStartTimeoutMs: number;
   bindHost: string;
   orchestratorPort: number;
   orchestratorUrl: string;
@@ -141,6 +150,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localZkTickMs: e.LOCAL_ZK_TICK_MS,
     localZkMaxSessionMs: e.LOCAL_ZK_MAX_SESSION_MS,
     servicesAutoInstall: e.SERVICES_AUTO_INSTALL,
+    localRabbitmqBinDir: e.LOCAL_RABBITMQ_BIN_DIR,
+    localZookeeperClasspath: e.LOCAL_ZOOKEEPER_CLASSPATH,
+    localServiceStartTimeoutMs: e.LOCAL_SERVICE_START_TIMEOUT_MS,
     bindHost: e.BIND_HOST,
     orchestratorPort: e.ORCHESTRATOR_PORT,
     orchestratorUrl: e.ORCHESTRATOR_URL ?? `http://127.0.0.1:${e.ORCHESTRATOR_PORT}`,
@@ -187,6 +199,9 @@ export function configToEnv(config: Config): Record<string, string> {
     LOCAL_ZK_TICK_MS: String(config.localZkTickMs),
     LOCAL_ZK_MAX_SESSION_MS: String(config.localZkMaxSessionMs),
     SERVICES_AUTO_INSTALL: String(config.servicesAutoInstall),
+    LOCAL_RABBITMQ_BIN_DIR: config.localRabbitmqBinDir,
+    LOCAL_ZOOKEEPER_CLASSPATH: config.localZookeeperClasspath,
+    LOCAL_SERVICE_START_TIMEOUT_MS: String(config.localServiceStartTimeoutMs),
     BIND_HOST: config.bindHost,
     ORCHESTRATOR_PORT: String(config.orchestratorPort),
     ORCHESTRATOR_URL: config.orchestratorUrl,

@@ -67,21 +67,25 @@ export class UnavailableError extends DbaasError {
   }
 }
 
-/** Raised at start when the environment does not describe a valid configuration. */
-export class ConfigError extends Error {
+/**
+ * A process cannot start for a reason its user can fix (the message says how); printed as one line, without a stack.
+ * Retrying without a change does not help.
+ */
+export class StartupError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'ConfigError';
+    this.name = new.target.name;
   }
 }
 
-/** Raised when RabbitMQ or ZooKeeper can neither be found nor started. */
-export class ServiceSetupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ServiceSetupError';
-  }
-}
+/** Raised at start when the environment does not describe a valid configuration. */
+export class ConfigError extends StartupError {}
+
+/** Raised when RabbitMQ, ZooKeeper or the Docker engine can neither be found nor started. */
+export class ServiceSetupError extends StartupError {}
+
+/** Raised when a port this process must listen on is taken or not allowed. */
+export class PortUnavailableError extends StartupError {}
 
 export function errorFromCode(code: ErrorCode, message: string): DbaasError {
   return new DbaasError(code, message);

@@ -3,6 +3,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import { LocalRabbitMq } from './local-rabbitmq';
 import { LocalZookeeper } from './local-zookeeper';
+import { isPortOpen } from './wait-for';
 
 export interface ServiceEndpoints {
   rabbitmqUrl: string;
@@ -18,13 +19,22 @@ export interface ServiceEndpoints {
 export function localServices(config: Config, log: Logger): { rabbitmq: LocalRabbitMq; zookeeper: LocalZookeeper } {
   const dataDir = path.join(config.dataDir, 'services');
   return {
-    rabbitmq: new LocalRabbitMq({ port: config.localRabbitmqPort, dataDir, autoInstall: config.servicesAutoInstall, log }),
+    rabbitmq: new LocalRabbitMq({
+      port: config.localRabbitmqPort,
+      dataDir,
+      binDir: config.localRabbitmqBinDir,
+      autoInstall: config.servicesAutoInstall,
+      startTimeoutMs: config.localServiceStartTimeoutMs,
+      log,
+    }),
     zookeeper: new LocalZookeeper({
       port: config.localZookeeperPort,
       dataDir,
+      classPath: config.localZookeeperClasspath,
       tickMs: config.localZkTickMs,
       maxSessionMs: config.localZkMaxSessionMs,
       autoInstall: config.servicesAutoInstall,
+      startTimeoutMs: config.localServiceStartTimeoutMs,
       log,
     }),
   };
@@ -32,7 +42,8 @@ export function localServices(config: Config, log: Logger): { rabbitmq: LocalRab
 
 /**
  * Finds or starts RabbitMQ and ZooKeeper: the configured ones when RABBITMQ_URL / ZOOKEEPER_CONNECT are set, otherwise
- * local servers on loopback (reused when already running, started and installed when not).
+ * local servers on loopback, with their files in DATA_DIR/services (reused when this project's servers already run
+ * there, started and installed when not; a port held by any other program is an error that says which).
  */
 export async function ensureServices(config: Config, log: Logger): Promise<ServiceEndpoints> {
   const local = localServices(config, log);
@@ -49,7 +60,10 @@ export async function ensureServices(config: Config, log: Logger): Promise<Servi
     endpoints.rabbitmq = local.rabbitmq;
     tasks.push(
       (async () => {
-        if (await local.rabbitmq.isRunning()) return log.info({ port: local.rabbitmq.port }, 'using the RabbitMQ already running on loopback');
+        if (await local.rabbitmq.isRunning()) {
+          local.rabbitmq.assertPortUsable();
+          return log.info({ port: local.rabbitmq.port }, 'using this project\'s RabbitMQ, already running on loopback');
+        }
         await local.rabbitmq.start();
         started.push(local.rabbitmq);
       })(),
@@ -59,7 +73,10 @@ export async function ensureServices(config: Config, log: Logger): Promise<Servi
     endpoints.zookeeper = local.zookeeper;
     tasks.push(
       (async () => {
-        if (await local.zookeeper.isRunning()) return log.info('using the ZooKeeper already running on loopback');
+        if (await isPortOpen(local.zookeeper.port)) {
+          local.zookeeper.assertPortUsable();
+          return log.info({ port: local.zookeeper.port }, 'using this project\'s ZooKeeper, already running on loopback');
+        }
         await local.zookeeper.start();
         started.push(local.zookeeper);
       })(),

@@ -4,30 +4,37 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ServiceSetupError } from '../errors/errors';
 import type { Logger } from '../logging/logger';
-import { ensureDebianPackage, hasExecutable } from './system-packages';
-import { isPortOpen, sleep, waitUntil } from './wait-for';
+import { describeHolder, portOwner } from './port-owner';
+import { RABBITMQ_FATAL, watchStart } from './server-start';
+import { ensureDebianPackage } from './system-packages';
+import { isAlive, isPortOpen, readPidFile, sleep, waitUntil } from './wait-for';
 
 const run = promisify(execFile);
 
 export interface LocalRabbitMqOptions {
-  /** AMQP port on 127.0.0.1. Default 5672. */
+  /** AMQP port on 127.0.0.1. The Erlang distribution port is this + 20000. */
   port: number;
-  /** Directory for the broker's database and logs. */
+  /** The directory under which this server keeps its files (`rabbitmq-<port>/`). */
   dataDir: string;
+  /** Where RabbitMQ's own scripts are (Debian: /usr/lib/rabbitmq/bin). */
+  binDir: string;
   autoInstall: boolean;
-  /** How long to wait for the broker to accept connections. Default 60000. */
-  startTimeoutMs?: number;
+  /** How long to wait for the broker to accept connections. */
+  startTimeoutMs: number;
   log: Logger;
 }
 
 /*
- * A RabbitMQ server from Debian's package, run on loopback with its own node name and data directory, so that it
- * neither needs nor disturbs a system-wide broker. Debian's wrappers run the broker and its CLI as the `rabbitmq`
- * user, which is why the data directory is handed to that user.
+ * A RabbitMQ server from Debian's package, run on loopback with its own node name and files, so that it neither
+ * needs nor disturbs a system-wide broker. It runs as the user who starts it: Debian's wrapper in /usr/sbin would
+ * switch to the `rabbitmq` user, which cannot enter a checkout under a private directory (a home directory, /root,
+ * `mktemp -d`), so RabbitMQ's own scripts are called directly, with HOME pointing into the server's directory so that
+ * its Erlang cookie is its own too.
  */
 export class LocalRabbitMq {
   readonly nodeName: string;
-  private readonly dir: string;
+  /** Everything this server writes: database, logs, cookie, pid file. Deleting it (stopped) wipes the broker. */
+  readonly dir: string;
 
   constructor(private readonly options: LocalRabbitMqOptions) {
     this.nodeName = `dbaas${options.port}@localhost`;
@@ -38,19 +45,33 @@ export class LocalRabbitMq {
     return this.options.port;
   }
 
+  get distPort(): number {
+    return this.options.port + 20000;
+  }
+
   url(vhost = '/'): string {
     return `amqp://guest:guest@127.0.0.1:${this.options.port}/${encodeURIComponent(vhost)}`;
+  }
+
+  private get pidFile(): string {
+    return path.join(this.dir, 'server.pid');
+  }
+
+  private get outputFile(): string {
+    return path.join(this.dir, 'server.out');
   }
 
   private env(): NodeJS.ProcessEnv {
     return {
       ...process.env,
+      HOME: path.join(this.dir, 'home'),
       RABBITMQ_NODENAME: this.nodeName,
       RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
       RABBITMQ_NODE_PORT: String(this.options.port),
-      RABBITMQ_DIST_PORT: String(this.options.port + 20000),
+      RABBITMQ_DIST_PORT: String(this.distPort),
       RABBITMQ_MNESIA_BASE: path.join(this.dir, 'mnesia'),
       RABBITMQ_LOG_BASE: path.join(this.dir, 'log'),
+      RABBITMQ_PID_FILE: this.pidFile,
       RABBITMQ_ENABLED_PLUGINS_FILE: path.join(this.dir, 'enabled_plugins'),
       RABBITMQ_CONFIG_FILE: path.join(this.dir, 'rabbitmq'),
       RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
@@ -58,49 +79,86 @@ export class LocalRabbitMq {
     };
   }
 
+  private script(name: 'rabbitmq-server' | 'rabbitmqctl'): string {
+    return path.join(this.options.binDir, name);
+  }
+
   isRunning(): Promise<boolean> {
     return isPortOpen(this.options.port);
   }
 
+  /**
+   * True when what listens on the port is this server (started from this directory earlier), false when it is
+   * another program. A server of another user cannot be inspected: then our own pid file decides.
+   */
+  isOurs(): boolean {
+    const pid = readPidFile(this.pidFile);
+    const owner = portOwner(this.options.port);
+    if (owner) return owner.pid === pid;
+    return pid !== undefined && isAlive(pid);
+  }
+
+  /** Fails with a clear message when the port is taken by something that is not this server. */
+  assertPortUsable(): void {
+    if (!this.isOurs()) {
+      throw new ServiceSetupError(
+        `port ${this.options.port} is ${describeHolder(this.options.port)}, not by this project's RabbitMQ (${this.dir}); ` +
+          `set LOCAL_RABBITMQ_PORT to a free port, or RABBITMQ_URL to use that broker`,
+      );
+    }
+  }
+
+  /** Starts the broker; when it already runs (ours) there is nothing to do, when the port is another's it fails. */
   async start(): Promise<void> {
+    if (await this.isRunning()) return this.assertPortUsable();
     ensureDebianPackage({
       pkg: 'rabbitmq-server',
-      present: () => hasExecutable('rabbitmq-server') && hasExecutable('rabbitmqctl'),
+      present: () => fs.existsSync(this.script('rabbitmq-server')) && fs.existsSync(this.script('rabbitmqctl')),
       autoInstall: this.options.autoInstall,
       alternative: 'set RABBITMQ_URL to a running broker',
       log: this.options.log,
     });
-    fs.mkdirSync(path.join(this.dir, 'mnesia'), { recursive: true });
-    fs.mkdirSync(path.join(this.dir, 'log'), { recursive: true });
+    if (await isPortOpen(this.distPort)) {
+      throw new ServiceSetupError(
+        `RabbitMQ on 127.0.0.1:${this.options.port} could not start: its distribution port ${this.distPort} is ` +
+          `${describeHolder(this.distPort)}; set LOCAL_RABBITMQ_PORT to another port (the distribution port is it + 20000)`,
+      );
+    }
+    for (const sub of ['mnesia', 'log', 'home']) fs.mkdirSync(path.join(this.dir, sub), { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(this.dir, 'enabled_plugins'), '[].\n');
     fs.writeFileSync(path.join(this.dir, 'rabbitmq.conf'), 'loopback_users.guest = true\n');
-    if (process.getuid?.() === 0) await run('chown', ['-R', 'rabbitmq:rabbitmq', this.dir]);
+    fs.rmSync(this.pidFile, { force: true });
     this.options.log.info({ port: this.options.port, dir: this.dir }, 'starting local RabbitMQ');
-    const out = fs.openSync(path.join(this.dir, 'server.out'), 'a');
-    const child = spawn('rabbitmq-server', [], { env: this.env(), stdio: ['ignore', out, out], detached: true });
-    child.unref();
+    // The output file is truncated so that a failure of an earlier start is not read as this one's.
+    const out = fs.openSync(this.outputFile, 'w');
+    const child = spawn(this.script('rabbitmq-server'), [], {
+      env: this.env(),
+      cwd: this.dir,
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
     fs.closeSync(out);
-    let exited = false;
-    child.once('exit', () => (exited = true));
-    await waitUntil(
-      `RabbitMQ on 127.0.0.1:${this.options.port}`,
-      async () => {
-        if (exited) throw new ServiceSetupError(`rabbitmq-server exited during start; see ${path.join(this.dir, 'server.out')}`);
-        return this.isRunning();
-      },
-      this.options.startTimeoutMs ?? 60000,
-      200,
-    ).catch((err) => {
-      throw err instanceof ServiceSetupError ? err : new ServiceSetupError(`${(err as Error).message}; see ${this.dir}/log`);
+    child.unref();
+    await watchStart({
+      what: `RabbitMQ on 127.0.0.1:${this.options.port}`,
+      child,
+      outputFile: this.outputFile,
+      fatal: RABBITMQ_FATAL,
+      ready: () => this.isRunning(),
+      timeoutMs: this.options.startTimeoutMs,
+      hint: `its files are in ${this.dir}`,
     });
     await this.ctl(['await_startup']);
   }
 
-  /** Stops the broker gracefully; returns once its port is closed. */
+  /** Stops the broker gracefully; returns once its port is closed. Leaves a broker that is not ours alone. */
   async stop(): Promise<void> {
-    if (!(await this.isRunning())) return;
+    if (!(await this.isRunning()) || !this.isOurs()) return;
     this.options.log.info({ port: this.options.port }, 'stopping local RabbitMQ');
-    await this.ctl(['stop']).catch(() => undefined);
+    await this.ctl(['stop']).catch(() => {
+      const pid = readPidFile(this.pidFile);
+      if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGTERM');
+    });
     await waitUntil('RabbitMQ to stop', async () => !(await this.isRunning()), 30000, 200);
     // The Erlang VM may keep the node name registered for a moment after the port closes.
     await sleep(300);
@@ -112,7 +170,11 @@ export class LocalRabbitMq {
   }
 
   async ctl(args: string[]): Promise<string> {
-    const { stdout } = await run('rabbitmqctl', ['-n', this.nodeName, ...args], { env: this.env(), timeout: 60000 });
+    const { stdout } = await run(this.script('rabbitmqctl'), ['-n', this.nodeName, ...args], {
+      env: this.env(),
+      cwd: this.dir,
+      timeout: 60000,
+    });
     return stdout;
   }
 

@@ -3,55 +3,91 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ServiceSetupError } from '../errors/errors';
 import type { Logger } from '../logging/logger';
+import { describeHolder, portOwner } from './port-owner';
+import { ZOOKEEPER_FATAL, watchStart } from './server-start';
 import { ensureDebianPackage, hasExecutable } from './system-packages';
-import { fourLetterWord, isAlive, waitUntil } from './wait-for';
-
-const ZK_JAR = '/usr/share/java/zookeeper.jar';
+import { fourLetterWord, isAlive, isPortOpen, readPidFile, waitUntil } from './wait-for';
 
 export interface LocalZookeeperOptions {
-  /** Client port on 127.0.0.1. Default 2181. */
+  /** Client port on 127.0.0.1. */
   port: number;
+  /** The directory under which this server keeps its files (`zookeeper-<port>/`). */
   dataDir: string;
+  /** Java class path of the server: ZooKeeper's jar and one SLF4J binding, so that its errors reach its log. */
+  classPath: string;
   /** ZooKeeper's tickTime. Sessions may last 2 to 20 ticks, so 200 ms allows sessions of about one second. */
   tickMs: number;
   /** Longest session the server grants. ZooKeeper's default is 20 ticks (4 s at 200 ms), too short for the
    * orchestrator's session to outlive a ZooKeeper restart. */
   maxSessionMs: number;
   autoInstall: boolean;
-  startTimeoutMs?: number;
+  startTimeoutMs: number;
   log: Logger;
 }
 
 /*
- * A standalone ZooKeeper server from Debian's jars, on loopback, with its own config and data directory. Its short
- * tickTime is what lets sessions (and so failure detection) be about a second long.
+ * A standalone ZooKeeper server from Debian's jars, on loopback, with its own config and data directory, run as the
+ * user who starts it. Its short tickTime is what lets sessions (and so failure detection) be about a second long.
  */
 export class LocalZookeeper {
-  private readonly dir: string;
+  /** Everything this server writes: config, snapshots, log, pid file. Deleting it (stopped) wipes the server. */
+  readonly dir: string;
   private child: ChildProcess | undefined;
 
   constructor(private readonly options: LocalZookeeperOptions) {
     this.dir = path.join(options.dataDir, `zookeeper-${options.port}`);
   }
 
+  get port(): number {
+    return this.options.port;
+  }
+
   get connectString(): string {
     return `127.0.0.1:${this.options.port}`;
+  }
+
+  private get pidFile(): string {
+    return path.join(this.dir, 'server.pid');
+  }
+
+  private get outputFile(): string {
+    return path.join(this.dir, 'server.out');
   }
 
   async isRunning(): Promise<boolean> {
     return (await fourLetterWord(this.options.port, 'srvr')).includes('Zookeeper version');
   }
 
+  /** True when what listens on the port is this server; see LocalRabbitMq.isOurs. */
+  isOurs(): boolean {
+    const pid = readPidFile(this.pidFile);
+    const owner = portOwner(this.options.port);
+    if (owner) return owner.pid === pid;
+    return pid !== undefined && isAlive(pid);
+  }
+
+  assertPortUsable(): void {
+    if (!this.isOurs()) {
+      throw new ServiceSetupError(
+        `port ${this.options.port} is ${describeHolder(this.options.port)}, not by this project's ZooKeeper (${this.dir}); ` +
+          `set LOCAL_ZOOKEEPER_PORT to a free port, or ZOOKEEPER_CONNECT to use that server`,
+      );
+    }
+  }
+
+  /** Starts the server; when it already runs (ours) there is nothing to do, when the port is another's it fails. */
   async start(): Promise<void> {
+    if (await isPortOpen(this.options.port)) return this.assertPortUsable();
+    const jars = this.options.classPath.split(':').filter((p) => !p.endsWith('*'));
     ensureDebianPackage({
       pkg: 'zookeeper',
-      present: () => fs.existsSync(ZK_JAR) && hasExecutable('java'),
+      present: () => jars.every((jar) => fs.existsSync(jar)) && hasExecutable('java'),
       autoInstall: this.options.autoInstall,
       alternative: 'set ZOOKEEPER_CONNECT to a running server',
       log: this.options.log,
     });
     const data = path.join(this.dir, 'data');
-    fs.mkdirSync(data, { recursive: true });
+    fs.mkdirSync(data, { recursive: true, mode: 0o700 });
     const cfg = path.join(this.dir, 'zoo.cfg');
     fs.writeFileSync(
       cfg,
@@ -68,32 +104,32 @@ export class LocalZookeeper {
       ].join('\n'),
     );
     this.options.log.info({ port: this.options.port, dir: this.dir, tickMs: this.options.tickMs }, 'starting local ZooKeeper');
-    const out = fs.openSync(path.join(this.dir, 'server.out'), 'a');
+    const out = fs.openSync(this.outputFile, 'w');
     const child = spawn(
       'java',
-      ['-Xmx256m', '-cp', '/etc/zookeeper/conf:/usr/share/java/*', 'org.apache.zookeeper.server.quorum.QuorumPeerMain', cfg],
-      { stdio: ['ignore', out, out], detached: true },
+      ['-Xmx256m', '-cp', this.options.classPath, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', cfg],
+      { cwd: this.dir, stdio: ['ignore', out, out], detached: true },
     );
     fs.closeSync(out);
     child.unref();
     this.child = child;
-    let exited = false;
-    child.once('exit', () => (exited = true));
-    fs.writeFileSync(path.join(this.dir, 'server.pid'), String(child.pid));
-    await waitUntil(
-      `ZooKeeper on 127.0.0.1:${this.options.port}`,
-      async () => {
-        if (exited) throw new ServiceSetupError(`ZooKeeper exited during start; see ${path.join(this.dir, 'server.out')}`);
-        return this.isRunning();
-      },
-      this.options.startTimeoutMs ?? 30000,
-      100,
-    );
+    fs.writeFileSync(this.pidFile, String(child.pid));
+    await watchStart({
+      what: `ZooKeeper on 127.0.0.1:${this.options.port}`,
+      child,
+      outputFile: this.outputFile,
+      fatal: ZOOKEEPER_FATAL,
+      ready: () => this.isRunning(),
+      timeoutMs: this.options.startTimeoutMs,
+      hint: `its files are in ${this.dir}`,
+    });
   }
 
+  /** Stops the server; leaves a ZooKeeper that is not ours alone. */
   async stop(): Promise<void> {
-    const pid = this.child?.pid ?? readPid(path.join(this.dir, 'server.pid'));
-    if (pid === undefined) return;
+    const pid = this.child?.pid ?? readPidFile(this.pidFile);
+    if (pid === undefined || !isAlive(pid)) return;
+    if ((await isPortOpen(this.options.port)) && !this.isOurs()) return;
     this.options.log.info({ port: this.options.port }, 'stopping local ZooKeeper');
     try {
       process.kill(pid, 'SIGTERM');
@@ -113,14 +149,5 @@ export class LocalZookeeper {
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
-  }
-}
-
-function readPid(file: string): number | undefined {
-  try {
-    const n = Number(fs.readFileSync(file, 'utf8'));
-    return Number.isInteger(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -22,8 +22,9 @@ async function main(): Promise<number> {
   const { rabbitmq, zookeeper } = localServices(config, createLogger('services', config.logLevel));
   switch (cmd) {
     case 'start':
-      if (!(await rabbitmq.isRunning())) await rabbitmq.start();
-      if (!(await zookeeper.isRunning())) await zookeeper.start();
+      // Each start returns at once when this project's server already runs, and fails when another program has its port.
+      await rabbitmq.start();
+      await zookeeper.start();
       console.log(`RabbitMQ  ${rabbitmq.url('/')}\nZooKeeper ${zookeeper.connectString}`);
       return 0;
     case 'stop':

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 
 export function sleep(ms: number): Promise<void> {
@@ -59,5 +60,15 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The PID in a pid file, or undefined when the file is missing or holds no PID. */
+export function readPidFile(file: string): number | undefined {
+  try {
+    const n = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
   }
 }

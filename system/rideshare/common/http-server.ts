@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
+import { listenError } from '../../common/process/port-preflight';
 
 export interface RunningServer {
   /** Where clients on this machine reach the server, e.g. http://127.0.0.1:8081. */
@@ -12,7 +13,7 @@ export interface RunningServer {
 export async function listen(app: Express, port: number, host: string, graceMs = 5000): Promise<RunningServer> {
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (err) => reject(listenError(err, host, port)));
   });
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
