@@ -2,6 +2,7 @@ import type { FaultTarget } from './fault';
 import { killMaster } from './faults/kill-master';
 import { killRandom } from './faults/kill-random';
 import { killSlave } from './faults/kill-slave';
+import { pauseSlave } from './faults/pause-slave';
 import { pauseWorker } from './faults/pause-worker';
 import { restartRabbitMq } from './faults/restart-rabbitmq';
 import { restartZookeeper } from './faults/restart-zookeeper';
@@ -18,6 +19,7 @@ export const FAULTS = [
   pauseWorker,
   restartRabbitMq,
   restartZookeeper,
+  pauseSlave,
 ] as const;
 
 export type RegisteredFault = (typeof FAULTS)[number];
