@@ -1,5 +1,6 @@
 import type { ElectionEvent, FaultWindow } from '../core/history';
-import { ElectionChecker } from './election-checker';
+import { FAULTS } from '../nemesis/registry';
+import { ElectionChecker, JUDGED_FAULTS } from './election-checker';
 import { fault, history, worker } from './test-fixtures';
 
 const topology = [worker(300, 'master'), worker(310), worker(305), worker(320)];
@@ -118,4 +119,18 @@ test('judges several faults and reports every problem', () => {
   expect(v.valid).toBe(false);
   expect(v.summary).toBe(`kill-master of 305 at 12:00:20.000: new master was 320, expected 310 (lowest PID among [310, 320, 330])`);
   expect(v.thresholds.filter((t) => !t.pass)).toHaveLength(1);
+});
+
+describe('the faults judged are those of the registry that hit a worker', () => {
+  test('the set matches the registry, and the original worker faults are all in it', () => {
+    expect([...JUDGED_FAULTS].sort()).toEqual(FAULTS.filter((f) => f.hits !== 'service').map((f) => f.kind).sort());
+    expect([...JUDGED_FAULTS]).toEqual(expect.arrayContaining(['kill-master', 'kill-slave', 'kill-random', 'pause-worker']));
+    expect(JUDGED_FAULTS.has('restart-rabbitmq') || JUDGED_FAULTS.has('restart-zookeeper')).toBe(false);
+  });
+
+  // Whatever a registered fault says it hits, taking the master away without an election fails unless it hit a service.
+  test.each(FAULTS.map((f) => [f.kind, f.hits] as const))('%s (hits %s) that took the master is judged accordingly', (kind, hits) => {
+    const v = check([fault(kind, 1000, 1000, 300, topology)], []);
+    expect(v.valid).toBe(hits === 'service');
+  });
 });

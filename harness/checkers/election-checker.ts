@@ -1,5 +1,6 @@
 import type { CheckContext, Checker, Threshold, Verdict } from '../core/checker';
-import type { ElectionEvent, FaultWindow, WorkerSample } from '../core/history';
+import type { ElectionEvent, FaultKind, FaultWindow, WorkerSample } from '../core/history';
+import { FAULTS, targetOf } from '../nemesis/registry';
 import { faultLabel, joinProblems, plural, targetPid } from './format';
 
 export interface ElectionCheckerOptions {
@@ -16,9 +17,9 @@ export const ELECTION_DEFAULTS: Required<ElectionCheckerOptions> = {
   isEligible: (w) => w.state !== 'stopping' && w.state !== 'unregistered',
 };
 
-/** The faults this checker judges: those aimed at one worker process. Service restarts may or may not move the
- * master (ZooKeeper sessions can expire), which is no promise of the system, so they are left out. */
-const WORKER_FAULTS: ReadonlySet<FaultWindow['kind']> = new Set(['kill-master', 'kill-slave', 'kill-random', 'pause-worker']);
+/** The faults this checker judges: those aimed at a worker. Service restarts may or may not move the master
+ * (ZooKeeper sessions can expire), which is no promise of the system, so they are left out (see FaultTarget). */
+export const JUDGED_FAULTS: ReadonlySet<FaultKind> = new Set(FAULTS.filter((f) => f.hits !== 'service').map((f) => f.kind));
 
 /** Faults are matched to elections by value, not identity, so that a history read back from report.json checks too. */
 function sameFault(a: FaultWindow, b: FaultWindow): boolean {
@@ -45,22 +46,23 @@ export class ElectionChecker implements Checker {
     let slaveFaults = 0;
     let slowest = 0;
 
-    for (const fault of history.faults.filter((f) => WORKER_FAULTS.has(f.kind))) {
+    for (const fault of history.faults.filter((f) => JUDGED_FAULTS.has(f.kind))) {
       const events = history.elections.filter((e) => sameFault(e.fault, fault)).sort((a, b) => a.at - b.at);
       const before = fault.before;
       const master = before?.find((w) => w.role === 'master');
-      // kill-master names its victim or, failing that, it was whoever was master; other kinds say whom they hit.
-      const victim = targetPid(fault) ?? (fault.kind === 'kill-master' ? master?.pid : undefined);
+      const hits = targetOf(fault.kind);
+      // A master fault names its victim or, failing that, it was whoever was master; other kinds say whom they hit.
+      const victim = targetPid(fault) ?? (hits === 'master' ? master?.pid : undefined);
       const label = faultLabel(fault);
 
-      // kill-slave is taken at its word when there is nothing to contradict it; kill-random and pause-worker
-      // could have hit anyone, so without the topology and the victim there is nothing to judge them against.
-      if ((fault.kind === 'kill-random' || fault.kind === 'pause-worker') && (!before || victim === undefined)) {
+      // A slave fault is taken at its word when there is nothing to contradict it; a fault on any worker could
+      // have hit anyone, so without the topology and the victim there is nothing to judge it against.
+      if (hits === 'any-worker' && (!before || victim === undefined)) {
         thresholds.push({ name: `${label}: hit the master?`, actual: 'unknown', limit: 'topology and target recorded', pass: false });
         problems.push(`${label}: cannot tell whether it hit the master (${!before ? 'no topology recorded before it' : 'no worker PID as target'})`);
         continue;
       }
-      const hitMaster = fault.kind === 'kill-master' || (master !== undefined && master.pid === victim);
+      const hitMaster = hits === 'master' || (master !== undefined && master.pid === victim);
       if (hitMaster) {
         masterFaults++;
         const took = this.judgeElection(fault, label, victim, events, thresholds, problems);

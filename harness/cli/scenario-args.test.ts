@@ -1,4 +1,5 @@
-import { parseScenarioArgs, UsageError } from './scenario-args';
+import { FAULT_KINDS } from '../nemesis/registry';
+import { parseScenarioArgs, USAGE, UsageError } from './scenario-args';
 
 test('defaults, and options parsed into a run', () => {
   const p = parseScenarioArgs(['chaos', '--duration', '45', '--seed', '7', '--set', 'ZK_SESSION_TIMEOUT_MS=2000', '--faults', 'kill-master,pause-worker']);
@@ -28,4 +29,14 @@ test.each([
 ])('%j is a usage error naming the problem', (argv, message) => {
   expect(() => parseScenarioArgs(argv as string[])).toThrow(UsageError);
   expect(() => parseScenarioArgs(argv as string[])).toThrow(message);
+});
+
+test('an unknown fault is refused with the list of valid ones, all from the registry', () => {
+  expect(() => parseScenarioArgs(['chaos', '--faults', 'kill-master,drop-table'])).toThrow(`--faults takes a comma-separated list of ${FAULT_KINDS.join(', ')}; got "kill-master,drop-table"`);
+  for (const kind of FAULT_KINDS) expect(parseScenarioArgs(['chaos', '--faults', kind])).toMatchObject({ options: { faults: [kind] } });
+  expect(parseScenarioArgs(['chaos'])).toMatchObject({ options: { faults: FAULT_KINDS } });
+});
+
+test('the help text offers every registered fault', () => {
+  for (const kind of FAULT_KINDS) expect(USAGE).toContain(kind);
 });

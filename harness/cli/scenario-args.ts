@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { FaultKind } from '../core/history';
 import type { EnvironmentName } from '../environment/environment';
+import { FAULT_KINDS, isFaultKind } from '../nemesis/registry';
 import { DEFAULT_OPTIONS, type ScenarioOptions } from '../scenarios/scenario';
 
 export const USAGE = `Usage: npm run scenario -- <name> [options]
@@ -67,10 +67,10 @@ export function parseScenarioArgs(argv: string[]): ParsedArgs {
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name a scenario (see --list)' : `one scenario at a time, got ${positionals.join(', ')}`);
   const environment = (values.env ?? DEFAULT_OPTIONS.environment) as EnvironmentName;
   if (environment !== 'local' && environment !== 'docker') throw new UsageError(`--env must be local or docker, got "${values.env}"`);
-  const faults = values.faults === undefined ? DEFAULT_OPTIONS.faults : (values.faults.split(',').map((f) => f.trim()) as FaultKind[]);
-  const unknownFault = faults.find((f) => !DEFAULT_OPTIONS.faults.includes(f));
-  if (unknownFault !== undefined || faults.length === 0) {
-    throw new UsageError(`--faults takes a comma-separated list of ${DEFAULT_OPTIONS.faults.join(', ')}; got "${values.faults}"`);
+  const named = values.faults === undefined ? DEFAULT_OPTIONS.faults : values.faults.split(',').map((f) => f.trim());
+  const faults = named.filter(isFaultKind);
+  if (faults.length !== named.length || faults.length === 0) {
+    throw new UsageError(`--faults takes a comma-separated list of ${FAULT_KINDS.join(', ')}; got "${values.faults}"`);
   }
   const settings: Record<string, string> = {};
   for (const kv of values.set ?? []) {

@@ -1,3 +1,5 @@
+import type { FaultKind } from '../nemesis/registry';
+
 /*
  * The history of a run: every client operation with its invocation and completion time and outcome, the faults the
  * nemesis injected, and samples of the topology. Checkers judge a history; the report draws it.
@@ -30,13 +32,8 @@ export interface Operation {
   error?: string;
 }
 
-export type FaultKind =
-  | 'kill-master'
-  | 'kill-slave'
-  | 'kill-random'
-  | 'pause-worker'
-  | 'restart-rabbitmq'
-  | 'restart-zookeeper';
+/** The kinds of fault, derived from the nemesis's registry: the one list of faults. */
+export type { FaultKind };
 
 /** One fault from injection until the nemesis considers it healed (the window the report shades). */
 export interface FaultWindow {

@@ -1,8 +1,9 @@
 import { sleep } from '../../system/common/services/wait-for';
-import type { FaultKind, FaultWindow, History, WorkerSample } from '../core/history';
+import type { FaultKind, FaultWindow, History } from '../core/history';
 import type { Cluster } from '../environment/environment';
 import { readTopology, type TopologySampler } from '../observe/topology-sampler';
 import { isComplete, readyMaster } from '../testing/topology';
+import type { Fault } from './fault';
 
 export interface NemesisContext {
   cluster: Cluster;
@@ -18,27 +19,14 @@ export interface NemesisContext {
   signal: AbortSignal;
 }
 
-/** A fault: injects itself, waits until the system healed, and records its window (and any election) in the history. */
-export interface Nemesis {
-  readonly kind: FaultKind;
-  inject(ctx: NemesisContext): Promise<FaultWindow>;
-}
-
-export interface Hit {
-  target?: string;
-  /** PIDs of the workers the fault hit: healed means none of them is among the workers any more. */
-  hitPids: number[];
-  note?: string;
-  /** Wait this long before judging the topology (after a server restart the old workers look whole for a moment). */
-  settleMs?: number;
-}
-
 /*
- * The common shape of a fault: read the topology, hit, and watch until the full topology is back. Every change of the
- * ready master seen from just before the hit until healed is recorded as an election of this fault, whatever was hit:
- * a slave fault that moved the master must show up, or the election checker could not catch it.
+ * Injects one fault and records its window (and any election) in the history: read the topology, hit, let the fault
+ * undo itself where it does, and watch until the full topology is back. Every change of the ready master seen from
+ * just before the hit until healed is recorded as an election of this fault, whatever was hit: a slave fault that
+ * moved the master must show up, or the election checker could not catch it.
  */
-export async function runFault(ctx: NemesisContext, kind: FaultKind, hit: (before: WorkerSample[]) => Promise<Hit>): Promise<FaultWindow> {
+export async function runFault(ctx: NemesisContext, spec: Fault<FaultKind>): Promise<FaultWindow> {
+  const { kind } = spec;
   const before = await readTopology(ctx.cluster.http).catch(() => ctx.sampler.latest()?.workers ?? []);
   const fault: FaultWindow = { kind, startedAt: Date.now(), endedAt: 0, before };
   let master = readyMaster(before)?.pid;
@@ -50,7 +38,9 @@ export async function runFault(ctx: NemesisContext, kind: FaultKind, hit: (befor
     ctx.progress(`  new master ${now} after ${s.at - fault.startedAt} ms`);
   });
   try {
-    const { target, hitPids, note, settleMs = 0 } = await hit(before);
+    const hit = await spec.inject(ctx, before);
+    await spec.heal?.(ctx, hit);
+    const { target, hitPids, note, settleMs = 0 } = hit;
     Object.assign(fault, { target, note });
     ctx.history.faults.push(fault);
     ctx.progress(`fault ${kind}${target ? ` on ${target}` : ''}${note ? ` (${note})` : ''}`);

@@ -1,5 +1,7 @@
 import { abortableSleep } from '../core/abortable-sleep';
-import type { Nemesis, NemesisContext } from './nemesis';
+import type { FaultKind } from '../core/history';
+import type { Fault } from './fault';
+import { runFault, type NemesisContext } from './nemesis';
 
 export interface ScheduleOptions {
   /** Faults start no later than this (the schedule is bounded). */
@@ -11,12 +13,11 @@ export interface ScheduleOptions {
 }
 
 /** Faults one after another, each chosen at random from `faults`, with a quiet gap between them; stops by itself. */
-export async function randomSchedule(ctx: NemesisContext, faults: Nemesis[], o: ScheduleOptions): Promise<void> {
+export async function randomSchedule(ctx: NemesisContext, faults: readonly Fault<FaultKind>[], o: ScheduleOptions): Promise<void> {
   const until = Date.now() + o.untilMs;
   for (let n = 0; n < o.maxFaults && Date.now() + o.gapMs < until && !ctx.signal.aborted; n++) {
     await abortableSleep(o.gapMs, ctx.signal);
     if (ctx.signal.aborted) break;
-    const nemesis = faults[Math.floor(ctx.random() * faults.length)];
-    await nemesis.inject(ctx);
+    await runFault(ctx, faults[Math.floor(ctx.random() * faults.length)]);
   }
 }

@@ -5,7 +5,9 @@ import { ElectionChecker } from '../checkers/election-checker';
 import { LatencyChecker } from '../checkers/latency-checker';
 import { WriteIntegrityChecker } from '../checkers/write-integrity-checker';
 import type { Checker } from '../core/checker';
-import type { Nemesis } from '../nemesis/nemesis';
+import type { FaultKind } from '../core/history';
+import type { Fault } from '../nemesis/fault';
+import { runFault } from '../nemesis/nemesis';
 import { MixedLoad } from '../workload/generators';
 import type { ScenarioContext } from './scenario';
 
@@ -27,16 +29,16 @@ export function startMixedLoad(ctx: ScenarioContext): MixedLoad {
  * The shape shared by the crash scenarios: the mixed load for the whole duration, with `count` faults of one kind
  * spread evenly over it (each waits until the system healed). The load stops by itself at the end.
  */
-export async function faultsUnderLoad(ctx: ScenarioContext, nemesis: Nemesis, count: number): Promise<void> {
+export async function faultsUnderLoad(ctx: ScenarioContext, fault: Fault<FaultKind>, count: number): Promise<void> {
   const durationMs = ctx.options.durationS * 1000;
   const load = startMixedLoad(ctx);
-  ctx.progress(`load: ${ctx.options.clients} clients, ${ctx.options.rate} ops/s, 50% writes, ${ctx.options.durationS} s; ${count} x ${nemesis.kind}`);
+  ctx.progress(`load: ${ctx.options.clients} clients, ${ctx.options.rate} ops/s, 50% writes, ${ctx.options.durationS} s; ${count} x ${fault.kind}`);
   try {
     const start = Date.now();
     for (let i = 1; i <= count; i++) {
       await abortableSleep(start + (i * durationMs) / (count + 1) - Date.now(), ctx.signal);
       if (ctx.signal.aborted) break;
-      await nemesis.inject(ctx.nemesis);
+      await runFault(ctx.nemesis, fault);
     }
   } finally {
     await load.done;

@@ -1,4 +1,4 @@
-import { killMaster } from '../nemesis/worker-faults';
+import { killMaster } from '../nemesis/faults/kill-master';
 import { faultCheckers, faultsUnderLoad } from './faults-under-load';
 import { FIXED_TWO_SLAVES, type Scenario } from './scenario';
 

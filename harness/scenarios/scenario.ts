@@ -1,6 +1,7 @@
 import type { Checker } from '../core/checker';
 import type { FaultKind, HistoryRecorder } from '../core/history';
 import type { LoadRun } from '../core/load-run';
+import { FAULT_KINDS } from '../nemesis/registry';
 import type { Cluster, EnvironmentName } from '../environment/environment';
 import type { NemesisContext } from '../nemesis/nemesis';
 import type { TopologySampler } from '../observe/topology-sampler';
@@ -30,7 +31,7 @@ export const DEFAULT_OPTIONS: ScenarioOptions = {
   intervalMs: 5000,
   clients: 4,
   seed: 1,
-  faults: ['kill-master', 'kill-slave', 'kill-random', 'pause-worker', 'restart-rabbitmq', 'restart-zookeeper'],
+  faults: [...FAULT_KINDS],
   settings: {},
 };
 

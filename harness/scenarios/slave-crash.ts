@@ -1,4 +1,4 @@
-import { killSlave } from '../nemesis/worker-faults';
+import { killSlave } from '../nemesis/faults/kill-slave';
 import { faultCheckers, faultsUnderLoad } from './faults-under-load';
 import { FIXED_TWO_SLAVES, type Scenario } from './scenario';
 

@@ -1,0 +1,10 @@
+import { defineFault } from '../fault';
+import { crashWithApi } from '../hits';
+
+/** SIGKILL of a slave through the crash API; the orchestrator starts a replacement that catches up from syncQ. */
+export const killSlave = defineFault({
+  kind: 'kill-slave',
+  title: 'kill slave',
+  hits: 'slave',
+  inject: (ctx) => crashWithApi(ctx, 'slave'),
+});
