@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../logging/logger';
 import { localServices } from './ensure-services';
@@ -10,7 +11,11 @@ Missing Debian packages are installed when SERVICES_AUTO_INSTALL is true (the de
 
   start   start both servers and leave them running (npm start and npm test then reuse them)
   stop    stop both servers
-  status  say whether each one answers`;
+  status  say whether each one answers
+  wipe    stop both servers and delete their files (every queue, message and znode they held)
+
+The servers run as the user who starts them and keep all their files in DATA_DIR/services/rabbitmq-<port> and
+DATA_DIR/services/zookeeper-<port>.`;
 
 async function main(): Promise<number> {
   const cmd = process.argv[2];
@@ -30,6 +35,18 @@ async function main(): Promise<number> {
     case 'stop':
       await zookeeper.stop();
       await rabbitmq.stop();
+      return 0;
+    case 'wipe':
+      await zookeeper.stop();
+      await rabbitmq.stop();
+      if ((await rabbitmq.isRunning()) || (await zookeeper.isRunning())) {
+        console.error('a server still answers on its port; nothing deleted');
+        return 1;
+      }
+      for (const dir of [rabbitmq.dir, zookeeper.dir]) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        console.log(`deleted ${dir}`);
+      }
       return 0;
     case 'status': {
       const r = await rabbitmq.isRunning();
