@@ -18,7 +18,7 @@ export async function assertPortsAvailable(host: string, wanted: WantedPort[]): 
     if (problem.code === 'EACCES') {
       throw new PortUnavailableError(
         `cannot listen on ${host}:${port} (${setting}): ports below 1024 need root; ` +
-          `choose another, e.g. ${setting}=${8000 + (port % 1000)}`,
+          `choose another, e.g. ${setting}=${port === 80 ? 8000 : 8000 + port}`,
       );
     }
     if (problem.code === 'EADDRINUSE') {
