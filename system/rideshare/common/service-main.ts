@@ -3,9 +3,10 @@ import { ConfigError } from '../../common/errors/errors';
 import { createLogger, type Logger } from '../../common/logging/logger';
 import type { RunningServer } from './http-server';
 import { listeningLine } from './listening-line';
+import { readVariable, type OtherVariableName } from '../../common/config/variables';
 
 /** Set by the launcher of `npm start`: a service whose parent is gone stops too. */
-export const PARENT_PID_ENV = 'RIDESHARE_PARENT_PID';
+export const PARENT_PID_ENV = 'RIDESHARE_PARENT_PID' satisfies OtherVariableName;
 
 export interface ServiceMain {
   /** users, rides or gateway. */
@@ -43,7 +44,7 @@ async function main(m: ServiceMain): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  const parent = Number(process.env[PARENT_PID_ENV] || 0);
+  const parent = Number(readVariable(PARENT_PID_ENV) || 0);
   if (parent > 0) setInterval(() => process.ppid !== parent && shutdown('parent exited'), 1000).unref();
   console.log(listeningLine(m.name, server.url));
 }
