@@ -40,3 +40,10 @@ test('an unknown fault is refused with the list of valid ones, all from the regi
 test('the help text offers every registered fault', () => {
   for (const kind of FAULT_KINDS) expect(USAGE).toContain(kind);
 });
+
+test('an unknown --set key is a usage error naming the closest settings and listing them all', () => {
+  expect(() => parseScenarioArgs(['chaos', '--set', 'ZK_SESION_TIMEOUT_MS=2000'])).toThrow(UsageError);
+  expect(() => parseScenarioArgs(['chaos', '--set', 'ZK_SESION_TIMEOUT_MS=2000'])).toThrow(/--set ZK_SESION_TIMEOUT_MS: not a setting \(closest: ZK_SESSION_TIMEOUT_MS\)/);
+  expect(() => parseScenarioArgs(['chaos', '--set', 'FOO=1'])).toThrow(/coordination: ZK_SESSION_TIMEOUT_MS, .*ZK_ROOT/);
+  expect(() => parseScenarioArgs(['chaos', '--set', 'WORKER_ID=w1'])).toThrow(/WORKER_ID: not a setting/);
+});

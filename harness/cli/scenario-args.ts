@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { closestSettings } from '../../system/common/config/lookalikes';
+import { isSettingName, SETTINGS, SETTING_NAMES } from '../../system/common/config/settings';
 import type { EnvironmentName } from '../environment/environment';
 import { FAULT_KINDS, isFaultKind } from '../nemesis/registry';
 import { DEFAULT_OPTIONS, type ScenarioOptions } from '../scenarios/scenario';
@@ -19,7 +21,7 @@ Options:
   --seed N               seed of the random choices (fault order, read/write mix) (default ${DEFAULT_OPTIONS.seed})
   --faults A,B,...       faults 'chaos' picks from (default: ${DEFAULT_OPTIONS.faults.join(',')})
   --env local|docker     where the system runs (default ${DEFAULT_OPTIONS.environment})
-  --set KEY=VALUE        configuration for the system under test (repeatable), e.g. --set ZK_SESSION_TIMEOUT_MS=2000
+  --set KEY=VALUE        a setting of the system under test (repeatable; README.md, Configuration), e.g. --set ZK_SESSION_TIMEOUT_MS=2000
   --out DIR              parent directory of reports (default reports)
   -h, --help             this text`;
 
@@ -35,6 +37,13 @@ function int(name: string, value: string | undefined, fallback: number, min: num
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
   return n;
+}
+
+/** Every setting --set takes, one line per group. */
+function settingsByGroup(): string {
+  const groups = new Map<string, string[]>();
+  for (const name of SETTING_NAMES) groups.set(SETTINGS[name].group, [...(groups.get(SETTINGS[name].group) ?? []), name]);
+  return [...groups].map(([group, names]) => `  ${group}: ${names.join(', ')}`).join('\n');
 }
 
 /** Parses and validates the command line; every bad value is a UsageError that names it. */
@@ -76,6 +85,7 @@ export function parseScenarioArgs(argv: string[]): ParsedArgs {
   for (const kv of values.set ?? []) {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(kv);
     if (!m) throw new UsageError(`--set takes KEY=VALUE with an upper-case KEY, got "${kv}"`);
+    if (!isSettingName(m[1])) throw new UsageError(`--set ${m[1]}: not a setting (closest: ${closestSettings(m[1]).join(', ')}); the settings:\n${settingsByGroup()}`);
     settings[m[1]] = m[2];
   }
   return {

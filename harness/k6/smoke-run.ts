@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadK6Script, runIterations, type RecordedRequest } from './k6-sandbox';
 import { SyncHttp } from './sync-http';
 import { assertLoopback } from '../testing/http-client';
+import { readVariable } from '../../system/common/config/variables';
 
 const HELP = `Usage: npx tsx harness/k6/smoke-run.ts [--target URL] [--vus N] [--iterations N] [SCRIPT.js ...]
 
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const target = values.target ?? process.env.TARGET ?? 'http://127.0.0.1:80';
+  const target = values.target ?? readVariable('TARGET') ?? 'http://127.0.0.1:80';
   assertLoopback(target);
   const vus = intOption('vus', values.vus!, 10);
   const iterations = intOption('iterations', values.iterations!, 50);

@@ -6,6 +6,7 @@ import { createLogger } from '../../system/common/logging/logger';
 import { localServices } from '../../system/common/services/ensure-services';
 import { Orchestrator } from '../../system/orchestrator/orchestrator';
 import { HttpClient } from './http-client';
+import { readVariable } from '../../system/common/config/variables';
 
 export interface TestSystem {
   orchestrator: Orchestrator;
@@ -28,16 +29,16 @@ export async function startTestSystem(
 ): Promise<TestSystem> {
   const suite = `t-${process.pid}-${randomBytes(3).toString('hex')}`;
   const base = loadConfig({ ...process.env, ...env });
-  const log = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'warn');
+  const log = createLogger('test', readVariable('TEST_LOG_LEVEL') ?? 'warn');
   const { rabbitmq } = localServices(base, log);
-  let rabbitmqUrl = endpoints.rabbitmqUrl ?? process.env.TEST_RABBITMQ_URL ?? base.rabbitmqUrl ?? rabbitmq.url('/');
+  let rabbitmqUrl = endpoints.rabbitmqUrl ?? readVariable('TEST_RABBITMQ_URL') ?? base.rabbitmqUrl ?? rabbitmq.url('/');
   const ownVhost = !base.rabbitmqUrl;
   if (ownVhost) {
     await rabbitmq.addVhost(suite);
     rabbitmqUrl = rabbitmq.url(suite);
   }
   const zookeeperConnect =
-    endpoints.zookeeperConnect ?? process.env.TEST_ZOOKEEPER_CONNECT ?? base.zookeeperConnect ?? `127.0.0.1:${base.localZookeeperPort}`;
+    endpoints.zookeeperConnect ?? readVariable('TEST_ZOOKEEPER_CONNECT') ?? base.zookeeperConnect ?? `127.0.0.1:${base.localZookeeperPort}`;
   const dataDir = path.resolve(base.dataDir, 'test', suite);
   const config = loadConfig({
     ...process.env,
@@ -45,7 +46,7 @@ export async function startTestSystem(
     ZK_ROOT: `/test/${suite}`,
     DATA_DIR: dataDir,
     ZK_SESSION_TIMEOUT_MS: '1000',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: readVariable('TEST_LOG_LEVEL') ?? 'warn',
     ...env,
   });
   const orchestrator = new Orchestrator({ config, rabbitmqUrl, zookeeperConnect, log });

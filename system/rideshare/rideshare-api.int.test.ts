@@ -11,6 +11,7 @@ import { startGateway } from './gateway/server';
 import { startRideShareProcesses } from './launcher/rideshare-processes';
 import { startRidesService } from './rides/server';
 import { startUsersService } from './users/server';
+import { readVariable } from '../common/config/variables';
 
 /*
  * The RideShare API end to end, through the gateway, on a real DBaaS (orchestrator, master and two slaves on the real
@@ -28,7 +29,7 @@ let users: RunningServer;
 let rides: RunningServer;
 let gateway: RunningServer;
 let api: HttpClient;
-const log = createLogger('rideshare-test', process.env.TEST_LOG_LEVEL ?? 'warn');
+const log = createLogger('rideshare-test', readVariable('TEST_LOG_LEVEL') ?? 'warn');
 
 const putUser = (username: string, password = SHA1) => api.request('PUT', '/api/v1/users', { username, password });
 const newRide = (created_by: string, over: Record<string, unknown> = {}) =>

@@ -1,6 +1,7 @@
 import { loadConfig } from '../common/config/config';
 import { createLogger } from '../common/logging/logger';
 import { EXIT, Worker } from './worker';
+import { readVariable } from '../common/config/variables';
 
 /*
  * Entry point of a worker process. The orchestrator's runtime starts it with WORKER_ID and the service endpoints in
@@ -18,8 +19,8 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadConfig();
-  const id = process.env.WORKER_ID;
-  const pid = Number(process.env.WORKER_PID || process.pid);
+  const id = readVariable('WORKER_ID');
+  const pid = Number(readVariable('WORKER_PID') || process.pid);
   const log = createLogger(`worker:${id}`, config.logLevel);
   if (!id || !/^[A-Za-z0-9_.-]+$/.test(id) || !config.rabbitmqUrl || !config.zookeeperConnect) {
     console.error('worker: WORKER_ID (letters, digits, _ . -), RABBITMQ_URL and ZOOKEEPER_CONNECT must be set\n\n' + HELP);
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   // Under the process runtime the orchestrator is our parent: if it dies without stopping us, we stop too.
-  const parent = Number(process.env.WORKER_PARENT_PID || 0);
+  const parent = Number(readVariable('WORKER_PARENT_PID') || 0);
   if (parent > 0) {
     setInterval(() => process.ppid !== parent && shutdown('parent exited'), 1000).unref();
   }

@@ -3,9 +3,10 @@ import type { Logger } from '../../common/logging/logger';
 import { runMain } from '../../common/process/run-main';
 import type { RunningServer } from './http-server';
 import { listeningLine } from './listening-line';
+import type { OtherVariableName } from '../../common/config/variables';
 
 /** Set by the launcher of `npm start`: a service whose parent is gone stops too. */
-export const PARENT_PID_ENV = 'RIDESHARE_PARENT_PID';
+export const PARENT_PID_ENV = 'RIDESHARE_PARENT_PID' satisfies OtherVariableName;
 
 export interface ServiceMain {
   /** users, rides or gateway. */
