@@ -1,6 +1,6 @@
 import { loadConfig } from '../common/config/config';
 import { createLogger } from '../common/logging/logger';
-import { EXIT, Worker } from './worker';
+import { EXIT, Worker, type WorkerOptions } from './worker';
 
 /*
  * Entry point of a worker process. The orchestrator's runtime starts it with WORKER_ID and the service endpoints in
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     console.error('worker: WORKER_ID (letters, digits, _ . -), RABBITMQ_URL and ZOOKEEPER_CONNECT must be set\n\n' + HELP);
     process.exit(2);
   }
-  const worker = new Worker({
+  const options: WorkerOptions = {
     id,
     pid,
     config,
@@ -37,13 +37,15 @@ async function main(): Promise<void> {
       log.fatal({ reason, code }, 'worker stopping at once');
       process.exit(code);
     },
-  });
+  };
+  const started = Worker.start(options);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping gracefully');
-    worker.stop().then(
+    // A signal during the start stops the worker once it has started (a failed start exits on its own, below).
+    started.then((worker) => worker.stop()).then(
       () => process.exit(0),
       () => process.exit(EXIT.failed),
     );
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
     setInterval(() => process.ppid !== parent && shutdown('parent exited'), 1000).unref();
   }
   try {
-    await worker.start();
+    await started;
   } catch (err) {
     log.fatal({ err: (err as Error).message }, 'worker failed to start');
     process.exit(EXIT.failed);
