@@ -1,7 +1,7 @@
-import { loadConfig } from '../common/config/config';
-import { createLogger } from '../common/logging/logger';
-import { EXIT, Worker } from './worker';
 import { readVariable } from '../common/config/variables';
+import { ConfigError } from '../common/errors/errors';
+import { runMain } from '../common/process/run-main';
+import { Worker } from './worker';
 
 /*
  * Entry point of a worker process. The orchestrator's runtime starts it with WORKER_ID and the service endpoints in
@@ -13,55 +13,34 @@ A DBaaS worker (master or slave: the election decides). Normally started by the 
 Environment: WORKER_ID (required), RABBITMQ_URL, ZOOKEEPER_CONNECT (required here), WORKER_PID (optional: the PID
 to be known by; defaults to this process's PID), DATA_DIR, ZK_ROOT, ZK_SESSION_TIMEOUT_MS and the rest of README.md.`;
 
-async function main(): Promise<void> {
-  if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    console.log(HELP);
-    return;
-  }
-  const config = loadConfig();
-  const id = readVariable('WORKER_ID');
-  const pid = Number(readVariable('WORKER_PID') || process.pid);
-  const log = createLogger(`worker:${id}`, config.logLevel);
-  if (!id || !/^[A-Za-z0-9_.-]+$/.test(id) || !config.rabbitmqUrl || !config.zookeeperConnect) {
-    console.error('worker: WORKER_ID (letters, digits, _ . -), RABBITMQ_URL and ZOOKEEPER_CONNECT must be set\n\n' + HELP);
-    process.exit(2);
-  }
-  const worker = new Worker({
-    id,
-    pid,
-    config,
-    rabbitmqUrl: config.rabbitmqUrl,
-    zookeeperConnect: config.zookeeperConnect,
-    log,
-    onFatal: (reason, code) => {
-      // Crash-only: a worker that cannot trust its state stops at once; the orchestrator starts a fresh one.
-      log.fatal({ reason, code }, 'worker stopping at once');
-      process.exit(code);
-    },
-  });
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping gracefully');
-    worker.stop().then(
-      () => process.exit(0),
-      () => process.exit(EXIT.failed),
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  // Under the process runtime the orchestrator is our parent: if it dies without stopping us, we stop too.
-  const parent = Number(readVariable('WORKER_PARENT_PID') || 0);
-  if (parent > 0) {
-    setInterval(() => process.ppid !== parent && shutdown('parent exited'), 1000).unref();
-  }
-  try {
-    await worker.start();
-  } catch (err) {
-    log.fatal({ err: (err as Error).message }, 'worker failed to start');
-    process.exit(EXIT.failed);
-  }
-}
+const id = readVariable('WORKER_ID');
 
-void main();
+runMain({
+  name: 'worker',
+  logName: `worker:${id}`,
+  help: HELP,
+  // Under the process runtime the orchestrator is our parent: if it dies without stopping us, we stop too.
+  parentPidEnv: 'WORKER_PARENT_PID',
+  start: async ({ config, log, onStop }) => {
+    if (!id || !/^[A-Za-z0-9_.-]+$/.test(id) || !config.rabbitmqUrl || !config.zookeeperConnect) {
+      throw new ConfigError(`WORKER_ID (letters, digits, _ . -), RABBITMQ_URL and ZOOKEEPER_CONNECT must be set\n\n${HELP}`);
+    }
+    const started = Worker.start({
+      id,
+      pid: Number(readVariable('WORKER_PID') || process.pid),
+      config,
+      rabbitmqUrl: config.rabbitmqUrl,
+      zookeeperConnect: config.zookeeperConnect,
+      log,
+      onFatal: (reason, code) => {
+        // Crash-only: a worker that cannot trust its state stops at once, without a graceful stop; the orchestrator
+        // starts a fresh one.
+        log.fatal({ reason, code }, 'worker stopping at once');
+        process.exit(code);
+      },
+    });
+    // A signal during the start stops the worker once it has started.
+    onStop('worker', () => started.then((worker) => worker.stop()));
+    await started;
+  },
+});

@@ -9,9 +9,14 @@ import { runRead } from '../storage/queries';
 import { errorReply, reply } from './replies';
 
 export interface ReadServerOptions {
+  db: WorkerDatabase;
+  /** Its applied LSN is what a read answers with, and what a read's minLsn waits for. */
+  replicator: Replicator;
+  /** Reported in every reply. */
   pid: number;
   /** How long a read with minLsn waits for this replica to catch up before answering 504. */
   minLsnWaitMs: number;
+  log: Logger;
 }
 
 /*
@@ -24,12 +29,17 @@ export class ReadServer {
   private inFlight = 0;
   private idle: (() => void) | undefined;
 
-  constructor(
-    private readonly db: WorkerDatabase,
-    private readonly replicator: Replicator,
-    private readonly options: ReadServerOptions,
-    private readonly log: Logger,
-  ) {}
+  private readonly db: WorkerDatabase;
+  private readonly replicator: Replicator;
+  private readonly options: { pid: number; minLsnWaitMs: number };
+  private readonly log: Logger;
+
+  constructor(o: ReadServerOptions) {
+    this.db = o.db;
+    this.replicator = o.replicator;
+    this.options = { pid: o.pid, minLsnWaitMs: o.minLsnWaitMs };
+    this.log = o.log;
+  }
 
   /** `onCancelled`: the broker cancelled the consumer (the queue was deleted): the worker cannot serve reads. */
   async start(connection: ChannelModel, onCancelled: (queue: string) => void): Promise<void> {

@@ -11,13 +11,27 @@ import { applyWrite } from '../storage/queries';
 import { errorReply, reply } from './replies';
 
 export interface WriteServerOptions {
+  db: WorkerDatabase;
+  /** Told of every commit, so that LSN waiters and the /workers entry follow the master's own writes. */
+  replicator: Replicator;
+  /** Appends to syncQ with publisher confirms. */
+  publisher: Pick<SyncPublisher, 'append'>;
+  /** Checked before and after every group: a write counts only while this worker is certainly the master. */
+  lease: Pick<ZkLease, 'valid'>;
+  /** Reported in every reply. */
   pid: number;
+  /** This master's epoch, carried by every record it appends. */
   epoch: number;
-  /** Messages the master may hold unacknowledged; they are applied in order, in groups (see below). */
-  prefetch: number;
-  /** Most writes committed together in one transaction (group commit). */
-  maxGroup: number;
+  /** Messages the master may hold unacknowledged; they are applied in order, in groups (see below). Default 64. */
+  prefetch?: number;
+  /** Most writes committed together in one transaction (group commit). Default 64. */
+  maxGroup?: number;
+  /** Called once when the write path fails (fenced or broken): the worker must stop at once, without answering. */
+  onFatal: (err: Error) => void;
+  log: Logger;
 }
+
+export const WRITE_SERVER_DEFAULTS = { prefetch: 64, maxGroup: 64 } as const;
 
 /** Raised when the master can no longer prove it is the master; the worker must stop at once. */
 export class FencedError extends Error {}
@@ -44,15 +58,28 @@ export class WriteServer {
   private pending: ConsumeMessage[] = [];
   private draining: Promise<void> | undefined;
 
-  constructor(
-    private readonly db: WorkerDatabase,
-    private readonly replicator: Replicator,
-    private readonly publisher: SyncPublisher,
-    private readonly lease: ZkLease,
-    private readonly options: WriteServerOptions,
-    private readonly onFatal: (err: Error) => void,
-    private readonly log: Logger,
-  ) {}
+  private readonly db: WorkerDatabase;
+  private readonly replicator: Replicator;
+  private readonly publisher: Pick<SyncPublisher, 'append'>;
+  private readonly lease: Pick<ZkLease, 'valid'>;
+  private readonly options: { pid: number; epoch: number; prefetch: number; maxGroup: number };
+  private readonly onFatal: (err: Error) => void;
+  private readonly log: Logger;
+
+  constructor(o: WriteServerOptions) {
+    this.db = o.db;
+    this.replicator = o.replicator;
+    this.publisher = o.publisher;
+    this.lease = o.lease;
+    this.options = {
+      pid: o.pid,
+      epoch: o.epoch,
+      prefetch: o.prefetch ?? WRITE_SERVER_DEFAULTS.prefetch,
+      maxGroup: o.maxGroup ?? WRITE_SERVER_DEFAULTS.maxGroup,
+    };
+    this.onFatal = o.onFatal;
+    this.log = o.log;
+  }
 
   async start(connection: ChannelModel, onCancelled: (queue: string) => void): Promise<void> {
     this.channel = await connection.createChannel();

@@ -1,0 +1,241 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../common/config/config';
+import type { SyncRecord } from '../../common/protocol/messages';
+import type { WorkerInfo } from '../../common/zk/paths';
+import { Election } from '../coordination/election';
+import { Membership } from '../coordination/membership';
+import { Replicator } from '../replication/replicator';
+import { WorkerDatabase } from '../storage/database';
+import { FakeBroker } from '../testing/fake-broker';
+import { FakeZooKeeper, type FakeZkSession } from '../testing/fake-zookeeper';
+import { EXIT, WorkerContext } from '../worker-context';
+import { MasterRole } from './master-role';
+
+/*
+ * The takeover on a real SQLite database and the real election, membership, lease, replicator and write server,
+ * against an in-memory ZooKeeper, an in-memory syncQ/writeQ and a clock the test moves (the lease's).
+ */
+
+const log = pino({ level: 'silent' });
+const SESSION_MS = 1000;
+const PID = 100;
+
+let dir: string;
+let server: FakeZooKeeper;
+let session: FakeZkSession;
+let broker: FakeBroker;
+let now: number;
+let fatal: Array<{ reason: string; code: number }>;
+let cleanup: Array<() => Promise<unknown> | void>;
+
+const user = (name: string): SyncRecord['op'] => ({ op: 'insert', table: 'users', values: { username: name, password: 'p' } });
+const rec = (lsn: number, epoch: number, writeId: string, op: SyncRecord['op'], master = 99): SyncRecord => ({ lsn, epoch, writeId, master, op });
+const insertUser = (name: string) => ({ op: 'insert', table: 'users', values: { username: name, password: 'p' } });
+
+async function until(what: string, done: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A replica: a database and a replicator following the fake syncQ from the start. */
+async function replica(name: string) {
+  const db = await WorkerDatabase.open(path.join(dir, `${name}.sqlite`));
+  const replicator = new Replicator(db, log);
+  await replicator.init();
+  const follower = broker.follow(replicator.nextOffset, (r) => replicator.enqueue(r));
+  cleanup.push(() => db.close(), () => follower.stop());
+  const usernames = async () =>
+    ((await db.tables.users.findAll({ raw: true, order: [['username', 'ASC']] })) as unknown as Array<{ username: string }>).map((r) => r.username);
+  return { db, replicator, follower, usernames };
+}
+
+/** Worker w1 (the lowest PID, so the election picks it), its context, election and master role. */
+async function worker(markerTimeoutMs = 2000) {
+  const zk = session.client;
+  const { db, replicator, follower, usernames } = await replica('w1');
+  const membership = new Membership(zk, { id: 'w1', pid: PID, role: 'slave', state: 'ready', appliedLsn: 0, epoch: 0, startedAt: 0 }, 50, log);
+  replicator.on('applied', (s) => membership.noteLsn(s.appliedLsn, s.epoch));
+  await membership.register();
+  cleanup.push(() => membership.stop());
+  const context = new WorkerContext({
+    id: 'w1',
+    pid: PID,
+    config: loadConfig({}),
+    log,
+    db,
+    replicator,
+    connection: broker.connection,
+    zk,
+    follower,
+    membership,
+    onFatal: (reason, code) => void fatal.push({ reason, code }),
+  });
+  const election = new Election(zk, { id: 'w1', pid: PID }, log);
+  cleanup.push(() => election.stop());
+  const readsStopped: Array<{ role: string | undefined; streamLength: number }> = [];
+  const master = new MasterRole({
+    context,
+    election,
+    stopServingReads: async () => void readsStopped.push({ role: me()?.role, streamLength: broker.stream.length }),
+    markerTimeoutMs,
+    clock: () => now,
+  });
+  cleanup.push(() => master.stop());
+  const elected = new Promise<number>((resolve) => election.once('elected', resolve));
+  election.start();
+  return { replicator, usernames, master, elected, readsStopped };
+}
+
+const me = () => server.data<WorkerInfo>('/workers/w1');
+const replyTo = (writeId: string) => broker.replies.find((r) => r.correlationId === writeId)?.body;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'master-role-'));
+  server = new FakeZooKeeper();
+  session = server.connect(SESSION_MS);
+  broker = new FakeBroker();
+  now = 0;
+  fatal = [];
+  cleanup = [];
+});
+
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('takeover: take /master, raise the epoch, mark the log, catch up to the marker, seal, then serve writes', async () => {
+  // The old master (epoch 3) committed two writes; this worker has not received them yet.
+  server.create('/epoch', { epoch: 3 }, undefined);
+  broker.delivering = false;
+  broker.preload(rec(1, 3, 'a', user('alice')), rec(2, 3, 'b', user('bob')));
+  const before = server.changes.length;
+  const w1 = await worker();
+  const other = await replica('w2'); // another replica, following the same log
+
+  const epoch = await w1.elected;
+  expect(epoch).toBe(4);
+  expect(server.data('/master')).toEqual({ id: 'w1', pid: PID, epoch: 4 });
+  expect(server.nodes.get('/master')?.owner).toBe(session.sessionId);
+  expect(server.changes.slice(before).filter((c) => /master|epoch/.test(c))).toEqual(['create /master', 'setData /epoch', 'setData /master']);
+
+  const takeover = w1.master.takeOver(epoch);
+  await until('the epoch marker', () => broker.stream.length === 3);
+  expect(w1.readsStopped).toEqual([{ role: 'master', streamLength: 2 }]);
+  expect(broker.stream[2]).toMatchObject({ epoch: 4, writeId: 'epoch-4-w1', master: PID, op: { op: 'epoch' } });
+  // Not caught up to its marker yet: no writes taken, not ready.
+  await new Promise((r) => setTimeout(r, 50));
+  expect(broker.consuming('writeQ')).toBe(false);
+  expect(me()).toMatchObject({ role: 'master', state: 'electing', epoch: 4 });
+
+  broker.resume();
+  await takeover;
+  expect(await w1.usernames()).toEqual(['alice', 'bob']);
+  expect(w1.replicator.current).toMatchObject({ appliedLsn: 2, epoch: 4 });
+  expect(broker.consuming('writeQ')).toBe(true);
+  await until('state ready', () => me()?.state === 'ready');
+  expect(me()).toMatchObject({ role: 'master', epoch: 4, appliedLsn: 2 });
+
+  // Sealed: the deposed master's late record (after the marker) is not applied here, nor by any replica.
+  broker.preload(rec(3, 3, 'late', user('ghost')));
+  broker.publishWrite('w-1', insertUser('carol'));
+  await until('the reply', () => replyTo('w-1') !== undefined);
+  expect(replyTo('w-1')).toMatchObject({ ok: true, worker: PID, lsn: 3, changes: 1 });
+  expect(broker.acked).toEqual(['w-1']);
+  expect(broker.stream.at(-1)).toMatchObject({ lsn: 3, epoch: 4, writeId: 'w-1', master: PID });
+  expect(await w1.usernames()).toEqual(['alice', 'bob', 'carol']);
+  await until('the other replica', () => other.replicator.current.appliedLsn === 3);
+  expect(await other.usernames()).toEqual(['alice', 'bob', 'carol']);
+  expect(fatal).toEqual([]);
+});
+
+test('a worker that joins while a master holds /master does not contend, whatever its PID', async () => {
+  const old = server.connect(SESSION_MS);
+  server.create('/master', { id: 'w0', pid: 500, epoch: 1 }, old.sessionId);
+  const w1 = await worker();
+  let elected = false;
+  void w1.elected.then(() => (elected = true));
+  await new Promise((r) => setTimeout(r, 50));
+  expect(elected).toBe(false);
+  expect(server.data('/master')).toEqual({ id: 'w0', pid: 500, epoch: 1 });
+
+  // The master's session ends: /master goes, the watch fires, the lowest live PID takes it.
+  server.expire(old);
+  expect(await w1.elected).toBe(1);
+  expect(server.data('/master')).toEqual({ id: 'w1', pid: PID, epoch: 1 });
+});
+
+test('stale epoch: when the log is ahead of ZooKeeper, the epoch is raised above it and the log marked again', async () => {
+  // ZooKeeper's data was reset (no /epoch) but syncQ holds epoch 7.
+  broker.preload(rec(1, 7, 'a', user('alice')), rec(1, 7, 'epoch-7-w9', { op: 'epoch' }));
+  const w1 = await worker();
+  const epoch = await w1.elected;
+  expect(epoch).toBe(1);
+  await w1.master.takeOver(epoch);
+  expect(broker.stream.filter((r) => r.op.op === 'epoch' && r.master === PID).map((r) => r.writeId)).toEqual(['epoch-1-w1', 'epoch-8-w1']);
+  expect(server.data('/epoch')).toEqual({ epoch: 8 });
+  expect(server.data('/master')).toEqual({ id: 'w1', pid: PID, epoch: 8 });
+  await until('state ready', () => me()?.state === 'ready');
+  expect(me()).toMatchObject({ role: 'master', epoch: 8 });
+
+  broker.publishWrite('w-1', insertUser('carol'));
+  await until('the reply', () => replyTo('w-1') !== undefined);
+  expect(broker.stream.at(-1)).toMatchObject({ lsn: 2, epoch: 8, writeId: 'w-1' });
+});
+
+test('lost /master: when /master is gone as the takeover raises the epoch, the takeover fails and takes no writes', async () => {
+  broker.preload(rec(1, 7, 'a', user('alice')));
+  const w1 = await worker();
+  const epoch = await w1.elected;
+  // The node is removed under us (as the orchestrator does for a worker it saw exit).
+  server.remove('/master');
+  await expect(w1.master.takeOver(epoch)).rejects.toThrow(/NO_NODE/);
+  expect(broker.consuming('writeQ')).toBe(false);
+  expect(me()?.state).toBe('electing');
+});
+
+test('a marker that never comes back from syncQ fails the takeover', async () => {
+  broker.delivering = false;
+  const w1 = await worker(200);
+  await expect(w1.master.takeOver(await w1.elected)).rejects.toThrow('did not see its own epoch marker in syncQ');
+  expect(broker.consuming('writeQ')).toBe(false);
+});
+
+test('session loss before a write: once the lease lapses the write is neither logged nor answered, and the master stops', async () => {
+  const w1 = await worker();
+  await w1.master.takeOver(await w1.elected);
+  const logged = broker.stream.length;
+  // ZooKeeper stops answering; 80% of the session timeout later the session may have expired.
+  session.cutOff = true;
+  now += SESSION_MS * 0.8;
+  broker.publishWrite('w-1', insertUser('carol'));
+  await until('the fatal stop', () => fatal.length > 0);
+  expect(fatal).toEqual([{ reason: expect.stringMatching(/lease lapsed before the write/), code: EXIT.fenced }]);
+  expect(broker.stream.length).toBe(logged);
+  expect(broker.replies).toEqual([]);
+  expect(broker.acked).toEqual([]);
+  expect(await w1.usernames()).toEqual([]);
+});
+
+test('session loss during a write: a record appended after the lease lapsed is not answered, and the master stops', async () => {
+  const w1 = await worker();
+  await w1.master.takeOver(await w1.elected);
+  broker.beforeConfirm = () => {
+    session.cutOff = true;
+    now += SESSION_MS;
+  };
+  broker.publishWrite('w-1', insertUser('carol'));
+  await until('the fatal stop', () => fatal.length > 0);
+  expect(fatal).toEqual([{ reason: expect.stringMatching(/lease lapsed while the writes were in flight/), code: EXIT.fenced }]);
+  expect(broker.stream.at(-1)).toMatchObject({ writeId: 'w-1' });
+  expect(broker.replies).toEqual([]);
+  expect(broker.acked).toEqual([]);
+  // Not committed locally either: the next master's writeId check decides, from the log.
+  expect(await w1.usernames()).toEqual([]);
+});

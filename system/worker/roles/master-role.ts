@@ -1,0 +1,101 @@
+import type { Election } from '../coordination/election';
+import { ZkLease, type Clock } from '../coordination/lease';
+import { SyncPublisher } from '../replication/sync-log';
+import { EXIT, type WorkerContext } from '../worker-context';
+import { WriteServer, WRITE_SERVER_DEFAULTS } from './write-server';
+
+export interface MasterRoleOptions {
+  context: WorkerContext;
+  /** Raises the epoch in ZooKeeper when the log turns out to be ahead of it (the election's `raiseEpoch`). */
+  election: Pick<Election, 'raiseEpoch'>;
+  /** Stops serving reads (the slave role's `stop`); called once this worker is published as master. */
+  stopServingReads: () => Promise<void>;
+  /** How long to wait to see our own epoch marker come back from syncQ. Default: config.workerStartTimeoutMs. */
+  markerTimeoutMs?: number;
+  /** writeQ messages held unacknowledged. Default 64 (WRITE_SERVER_DEFAULTS). */
+  writePrefetch?: number;
+  /** Most writes per group commit. Default 64 (WRITE_SERVER_DEFAULTS). */
+  maxWriteGroup?: number;
+  /** Clock of the ZooKeeper lease. Default: a monotonic clock (performance.now). */
+  clock?: Clock;
+}
+
+/*
+ * The takeover, once the election made this worker the master (it holds /master and raised the epoch):
+ *   1. publish role master, state electing; stop serving reads;
+ *   2. start the lease: from now on the master acts only while its ZooKeeper session is certainly alive;
+ *   3. append an epoch marker to syncQ and wait until the follower brings it back: every record before it in the
+ *      stream (the old master's last writes) is then applied here, and records of older epochs after it are ignored
+ *      by every replica. If the log already holds a newer epoch than ZooKeeper's counter, raise the counter and mark
+ *      again;
+ *   4. stop following syncQ and seal the replicator: from now on this worker writes the log instead of reading it;
+ *   5. take writeQ (the write server) and publish state ready.
+ * Any failure rejects `takeOver`; the worker must then stop, since it holds /master without serving writes.
+ */
+export class MasterRole {
+  private readonly ctx: WorkerContext;
+  private readonly o: MasterRoleOptions;
+  private readonly lease: ZkLease;
+  private publisher: SyncPublisher | undefined;
+  private writes: WriteServer | undefined;
+  private stopped = false;
+
+  constructor(o: MasterRoleOptions) {
+    this.o = o;
+    this.ctx = o.context;
+    this.lease = new ZkLease(o.context.zk, o.context.log, o.clock);
+  }
+
+  /** Runs the takeover for `electedEpoch`; resolves once this worker takes writes. */
+  async takeOver(electedEpoch: number): Promise<void> {
+    const { membership, replicator, log, id, pid } = this.ctx;
+    let epoch = electedEpoch;
+    await membership.set({ role: 'master', state: 'electing', epoch });
+    await this.o.stopServingReads();
+    await this.lease.start();
+    const publisher = await SyncPublisher.open(this.ctx.connection);
+    this.publisher = publisher;
+    const markerTimeoutMs = this.o.markerTimeoutMs ?? this.ctx.config.workerStartTimeoutMs;
+    for (;;) {
+      const markerId = `epoch-${epoch}-${id}`;
+      const seen = replicator.waitForMarker(markerId, markerTimeoutMs);
+      await publisher.append({ lsn: replicator.current.appliedLsn, epoch, writeId: markerId, master: pid, op: { op: 'epoch' } });
+      if (!(await seen)) throw new Error('did not see its own epoch marker in syncQ');
+      const logEpoch = replicator.current.epoch;
+      if (logEpoch === epoch) break;
+      // The log holds a newer epoch than ZooKeeper's counter (ZooKeeper's data was reset, or ZK_ROOT changed), so
+      // our marker was ignored. Raise the counter above the log's and mark again, rather than write into the void.
+      log.warn({ epoch, logEpoch }, 'syncQ is ahead of the ZooKeeper epoch; raising it');
+      epoch = await this.o.election.raiseEpoch(logEpoch + 1);
+    }
+    await this.ctx.follower.stop();
+    await replicator.seal();
+    // A graceful stop during the takeover: the write server must not start after `stop` ran.
+    if (this.stopped) return;
+    this.writes = new WriteServer({
+      db: this.ctx.db,
+      replicator,
+      publisher,
+      lease: this.lease,
+      pid,
+      epoch,
+      prefetch: this.o.writePrefetch ?? WRITE_SERVER_DEFAULTS.prefetch,
+      maxGroup: this.o.maxWriteGroup ?? WRITE_SERVER_DEFAULTS.maxGroup,
+      // Not `ctx.fatal`: a master that cannot prove it may write stops even during a graceful stop.
+      onFatal: (err) => this.ctx.fatalNow(`fenced or failed on the write path: ${err.message}`, EXIT.fenced),
+      log,
+    });
+    await this.writes.start(this.ctx.connection, this.ctx.onCancelled);
+    membership.noteLsn(replicator.current.appliedLsn, epoch);
+    await membership.set({ state: 'ready' });
+    log.info({ epoch, appliedLsn: replicator.current.appliedLsn }, 'master ready: taking writes');
+  }
+
+  /** Stops taking writes (in-flight groups finish), closes the syncQ publisher and the lease. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.writes?.stop();
+    await this.publisher?.close();
+    this.lease.stop();
+  }
+}
