@@ -53,7 +53,11 @@ describe('decisiveReason', () => {
   });
 
   it('finds nothing in the output of a healthy start', () => {
-    const healthy = '  Starting broker...\n completed with 0 plugins.\n[main] INFO org.apache.zookeeper.server.ZooKeeperServer - started\n';
+    const healthy =
+      '  Starting broker...\n completed with 0 plugins.\n[main] INFO org.apache.zookeeper.server.ZooKeeperServer - started\n' +
+      // Logged when a client probes ZooKeeper before its database is loaded; the server goes on.
+      '[NIOWorkerThread-1] ERROR org.apache.zookeeper.server.ServerCnxn - Error closing a command socket\n' +
+      'java.lang.NullPointerException: Cannot invoke "org.apache.zookeeper.server.ZKDatabase.removeCnxn" because "this.zkDb" is null\n';
     expect(decisiveReason(healthy, RABBITMQ_FATAL)).toBeUndefined();
     expect(decisiveReason(healthy, ZOOKEEPER_FATAL)).toBeUndefined();
   });

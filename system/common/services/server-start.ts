@@ -24,8 +24,11 @@ export const RABBITMQ_FATAL: FatalPattern[] = [
   { pattern: /Protocol '[^']+': .*/ },
 ];
 
-// ZooKeeper logs a fatal start error as an ERROR line followed by the exception that caused it.
-export const ZOOKEEPER_FATAL: FatalPattern[] = [{ pattern: /ERROR [^\n]*(\n[\w.$]+(Exception|Error)(: [^\n]*)?)?/ }];
+// ZooKeeper logs a fatal start error as an ERROR line saying it exits, followed by the exception that caused it. Other
+// ERROR lines are not fatal: one is logged when a probe (our `srvr`) arrives before its database is loaded.
+export const ZOOKEEPER_FATAL: FatalPattern[] = [
+  { pattern: /ERROR [^\n]*(exiting abnormally|Exiting JVM)[^\n]*(\n[\w.$]+(Exception|Error)(: [^\n]*)?)?/ },
+];
 
 const MAX_REASON = 400;
 
