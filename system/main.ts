@@ -1,7 +1,5 @@
-import { assertPortsAvailable } from './common/process/port-preflight';
 import { runMain } from './common/process/run-main';
-import { ensureServices } from './common/services/ensure-services';
-import { Orchestrator } from './orchestrator/orchestrator';
+import { startOrchestratorWithServices } from './orchestrator/start-with-services';
 import { startRideShareProcesses } from './rideshare/launcher/rideshare-processes';
 
 const HELP = `Usage: npm start
@@ -15,24 +13,13 @@ Configuration: environment variables, see README.md ("Configuration").`;
 runMain({
   name: 'dbaas',
   help: HELP,
-  start: async ({ config, log, onStop, shutdown }) => {
-    await assertPortsAvailable(config.bindHost, [
-      { port: config.orchestratorPort, setting: 'ORCHESTRATOR_PORT' },
+  start: async (ctx) => {
+    const { config, log, onStop } = ctx;
+    const { orchestrator, services } = await startOrchestratorWithServices(ctx, [
       { port: config.usersPort, setting: 'USERS_PORT' },
       { port: config.ridesPort, setting: 'RIDES_PORT' },
       { port: config.gatewayPort, setting: 'GATEWAY_PORT' },
     ]);
-    const services = await ensureServices(config, log);
-    onStop('the services this run started', () => services.stop());
-    const orchestrator = new Orchestrator({
-      config,
-      rabbitmqUrl: services.rabbitmqUrl,
-      zookeeperConnect: services.zookeeperConnect,
-      log,
-      onFatal: (reason) => void shutdown(`fatal: ${reason}`, 1),
-    });
-    onStop('workers and orchestrator', () => orchestrator.stop());
-    await orchestrator.start();
     const rideshare = await startRideShareProcesses({ config, orchestratorUrl: orchestrator.url, log });
     onStop('RideShare services', () => rideshare.stop());
     console.log(`DBaaS orchestrator  ${orchestrator.url}   (try: curl ${orchestrator.url}/api/v1/workers)`);

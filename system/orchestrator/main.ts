@@ -1,7 +1,5 @@
-import { assertPortsAvailable } from '../common/process/port-preflight';
 import { runMain } from '../common/process/run-main';
-import { ensureServices } from '../common/services/ensure-services';
-import { Orchestrator } from './orchestrator';
+import { startOrchestratorWithServices } from './start-with-services';
 
 const HELP = `Usage: node --import tsx system/orchestrator/main.ts [--help]
 
@@ -17,19 +15,8 @@ const READY_LINE = 'DBaaS orchestrator listening on';
 runMain({
   name: 'orchestrator',
   help: HELP,
-  start: async ({ config, log, onStop, shutdown }) => {
-    await assertPortsAvailable(config.bindHost, [{ port: config.orchestratorPort, setting: 'ORCHESTRATOR_PORT' }]);
-    const services = await ensureServices(config, log);
-    onStop('the services this run started', () => services.stop());
-    const orchestrator = new Orchestrator({
-      config,
-      rabbitmqUrl: services.rabbitmqUrl,
-      zookeeperConnect: services.zookeeperConnect,
-      log,
-      onFatal: (reason) => void shutdown(`fatal: ${reason}`, 1),
-    });
-    onStop('workers and orchestrator', () => orchestrator.stop());
-    await orchestrator.start();
-    console.log(`${READY_LINE} ${config.bindHost}:${orchestrator.port} (workers: ${config.workerRuntime})`);
+  start: async (ctx) => {
+    const { orchestrator } = await startOrchestratorWithServices(ctx);
+    console.log(`${READY_LINE} ${ctx.config.bindHost}:${orchestrator.port} (workers: ${ctx.config.workerRuntime})`);
   },
 });

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ServiceSetupError } from '../errors/errors';
 import type { Logger } from '../logging/logger';
-import { describeHolder, portOwner } from './port-owner';
+import { describeHolder } from './port-owner';
 import { RABBITMQ_FATAL, watchStart } from './server-start';
+import { assertOwnsPort, ownsPort, type OwnedServer } from './server-ownership';
 import { ensureDebianPackage } from './system-packages';
 import { isAlive, isPortOpen, readPidFile, sleep, waitUntil } from './wait-for';
 
@@ -87,25 +88,18 @@ export class LocalRabbitMq {
     return isPortOpen(this.options.port);
   }
 
-  /**
-   * True when what listens on the port is this server (started from this directory earlier), false when it is
-   * another program. A server of another user cannot be inspected: then our own pid file decides.
-   */
+  private get ownership(): OwnedServer {
+    return { name: 'RabbitMQ', port: this.options.port, pidFile: this.pidFile, dir: this.dir, portSetting: 'LOCAL_RABBITMQ_PORT', externalSetting: 'RABBITMQ_URL' };
+  }
+
+  /** True when what listens on the port is this server (started from this directory), not another program. */
   isOurs(): boolean {
-    const pid = readPidFile(this.pidFile);
-    const owner = portOwner(this.options.port);
-    if (owner) return owner.pid === pid;
-    return pid !== undefined && isAlive(pid);
+    return ownsPort(this.ownership);
   }
 
   /** Fails with a clear message when the port is taken by something that is not this server. */
   assertPortUsable(): void {
-    if (!this.isOurs()) {
-      throw new ServiceSetupError(
-        `port ${this.options.port} is ${describeHolder(this.options.port)}, not by this project's RabbitMQ (${this.dir}); ` +
-          `set LOCAL_RABBITMQ_PORT to a free port, or RABBITMQ_URL to use that broker`,
-      );
-    }
+    assertOwnsPort(this.ownership);
   }
 
   /** Starts the broker; when it already runs (ours) there is nothing to do, when the port is another's it fails. */

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ServiceSetupError } from '../errors/errors';
 import type { Logger } from '../logging/logger';
-import { describeHolder, portOwner } from './port-owner';
 import { ZOOKEEPER_FATAL, watchStart } from './server-start';
+import { assertOwnsPort, ownsPort, type OwnedServer } from './server-ownership';
 import { ensureDebianPackage, hasExecutable } from './system-packages';
 import { fourLetterWord, isAlive, isPortOpen, readPidFile, waitUntil } from './wait-for';
 
@@ -58,21 +57,18 @@ export class LocalZookeeper {
     return (await fourLetterWord(this.options.port, 'srvr')).includes('Zookeeper version');
   }
 
-  /** True when what listens on the port is this server; see LocalRabbitMq.isOurs. */
-  isOurs(): boolean {
-    const pid = readPidFile(this.pidFile);
-    const owner = portOwner(this.options.port);
-    if (owner) return owner.pid === pid;
-    return pid !== undefined && isAlive(pid);
+  private get ownership(): OwnedServer {
+    return { name: 'ZooKeeper', port: this.options.port, pidFile: this.pidFile, dir: this.dir, portSetting: 'LOCAL_ZOOKEEPER_PORT', externalSetting: 'ZOOKEEPER_CONNECT' };
   }
 
+  /** True when what listens on the port is this server (started from this directory), not another program. */
+  isOurs(): boolean {
+    return ownsPort(this.ownership);
+  }
+
+  /** Fails with a clear message when the port is taken by something that is not this server. */
   assertPortUsable(): void {
-    if (!this.isOurs()) {
-      throw new ServiceSetupError(
-        `port ${this.options.port} is ${describeHolder(this.options.port)}, not by this project's ZooKeeper (${this.dir}); ` +
-          `set LOCAL_ZOOKEEPER_PORT to a free port, or ZOOKEEPER_CONNECT to use that server`,
-      );
-    }
+    assertOwnsPort(this.ownership);
   }
 
   /** Starts the server; when it already runs (ours) there is nothing to do, when the port is another's it fails. */
