@@ -1,4 +1,5 @@
-import { sleep, waitUntil } from '../../system/common/services/wait-for';
+import { sleep } from '../../system/common/time/sleep';
+import { waitUntil } from '../../system/common/time/wait-until';
 import { waitForTopology, workers, type WorkerRow } from '../testing/topology';
 import type { BenchOptions } from './bench-options';
 import { emptySection, type SectionReport } from './bench-report';

@@ -1,4 +1,4 @@
-import { waitUntil } from '../../system/common/services/wait-for';
+import { waitUntil } from '../../system/common/time/wait-until';
 import { LABELS } from '../../system/orchestrator/runtime/container-spec';
 import { waitForTopology, type WorkerRow } from '../testing/topology';
 import { DockerEnvironment, type DockerCluster } from './docker-environment';

@@ -1,4 +1,4 @@
-import { sleep } from '../../system/common/services/wait-for';
+import { sleep } from '../../system/common/time/sleep';
 import { readyMaster, readySlaves } from '../testing/topology';
 import type { FaultContext, Hit, Worker } from './fault';
 

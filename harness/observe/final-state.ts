@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { sleep } from '../../system/common/services/wait-for';
+import { sleep } from '../../system/common/time/sleep';
 import type { FinalState, ReplicaState } from '../core/checker';
 import type { History } from '../core/history';
 import type { HttpClient } from '../testing/http-client';

@@ -1,4 +1,4 @@
-import { waitUntil } from '../../system/common/services/wait-for';
+import { waitUntil } from '../../system/common/time/wait-until';
 import type { HttpClient } from './http-client';
 
 export interface WorkerRow {

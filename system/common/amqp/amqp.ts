@@ -1,7 +1,7 @@
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { QUEUES } from '../protocol/messages';
 import type { Logger } from '../logging/logger';
-import { sleep } from '../services/wait-for';
+import { sleep } from '../time/sleep';
 
 export type { Channel, ChannelModel, ConsumeMessage };
 

@@ -5,7 +5,7 @@ import { DbaasError, TimeoutError, UnavailableError } from '../../common/errors/
 import type { Logger } from '../../common/logging/logger';
 import { QUEUES, controlQueue, replySchema, type ControlRequest, type OkReply, type WriteMessage } from '../../common/protocol/messages';
 import type { ReadRequest } from '../../common/protocol/requests';
-import { sleep } from '../../common/services/wait-for';
+import { sleep } from '../../common/time/sleep';
 
 export interface RpcClientOptions {
   url: string;

@@ -3,7 +3,8 @@ import type { Logger } from '../../common/logging/logger';
 import { ZK_PATHS, workerPath, type WorkerInfo } from '../../common/zk/paths';
 import { listWorkers, readMaster } from '../../common/zk/workers-directory';
 import type { ZkClient } from '../../common/zk/zk-client';
-import { sleep, waitUntil } from '../../common/services/wait-for';
+import { sleep } from '../../common/time/sleep';
+import { waitUntil } from '../../common/time/wait-until';
 import type { WorkerExit, WorkerHandle, WorkerRuntime } from '../runtime/worker-runtime';
 
 export interface SupervisorOptions {
