@@ -21,14 +21,20 @@ export type ErrorCode = keyof typeof statusOf;
 /** The codes as a non-empty tuple, the shape `z.enum` takes. */
 export const ERROR_CODES = Object.keys(statusOf) as [ErrorCode, ...ErrorCode[]];
 
+/** Codes of failures that may pass by themselves (a broker back, a master elected), so the same request may succeed. */
+const transient: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['timeout', 'unavailable']);
+
 export class DbaasError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** Whether trying again can help (read by `retry`); a write is only safe to retry with its writeId. */
+  readonly retryable: boolean;
   constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = new.target.name;
     this.code = code;
     this.status = statusOf[code];
+    this.retryable = transient.has(code);
   }
 }
 
@@ -67,6 +73,7 @@ export class UnavailableError extends DbaasError {
  * Retrying without a change does not help.
  */
 export class StartupError extends Error {
+  readonly retryable = false;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
