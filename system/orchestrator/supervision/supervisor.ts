@@ -6,6 +6,10 @@ import type { ZkClient } from '../../common/zk/zk-client';
 import { sleep } from '../../common/time/sleep';
 import { waitUntil } from '../../common/time/wait-until';
 import type { WorkerExit, WorkerHandle, WorkerRuntime } from '../runtime/worker-runtime';
+import { exponentialBackoff } from '../../common/retry/backoff';
+
+/** Pause before starting workers again after failed starts: a worker that cannot start must not be respawned in a tight loop. */
+const RESTART_BACKOFF = exponentialBackoff(200, 5000);
 
 export interface SupervisorOptions {
   runtime: WorkerRuntime;
@@ -118,7 +122,7 @@ export class Supervisor {
     const running = live.filter((h) => !this.registered.has(h.id) || byId.has(h.id));
     const want = 1 + this.wanted;
     if (running.length < want) {
-      if (this.recentFailures > 0) await sleep(Math.min(5000, 200 * 2 ** this.recentFailures));
+      if (this.recentFailures > 0) await sleep(RESTART_BACKOFF(this.recentFailures));
       await Promise.all(Array.from({ length: want - running.length }, () => this.startWorker()));
     } else if (running.length > want) {
       const masterId = (await readMaster(this.o.zk))?.id;
