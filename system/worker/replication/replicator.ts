@@ -26,6 +26,16 @@ function bulkInsertable(op: InsertOp): boolean {
   return key === undefined || typeof op.values[key] === 'number';
 }
 
+/** What a Replicator emits; typed so that a misspelled event name fails to compile. */
+export interface ReplicatorEvents {
+  /** The applied LSN moved (records applied, or the master's own commit). */
+  applied: [ReplicationState];
+  /** A record was consumed (applied or skipped): how a new master sees its epoch marker. */
+  record: [SyncRecord];
+  /** Applying failed; replication has stopped and the worker must not go on. */
+  failed: [unknown];
+}
+
 /*
  * Applies syncQ records to the local database in stream order, exactly once, with the fencing rule:
  * - a record from an older epoch than the highest seen is ignored (it comes from a deposed master);
@@ -33,7 +43,7 @@ function bulkInsertable(op: InsertOp): boolean {
  * - the applied LSN, stream offset and epoch are stored in the same transaction as the change.
  * The master also reports its own commits here (`noteCommitted`), so that LSN waiters see one sequence.
  */
-export class Replicator extends EventEmitter {
+export class Replicator extends EventEmitter<ReplicatorEvents> {
   private state: ReplicationState = { appliedLsn: 0, appliedOffset: -1, epoch: 0 };
   private pending: FollowedRecord[] = [];
   private draining = false;
