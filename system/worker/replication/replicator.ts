@@ -4,7 +4,8 @@ import { ConflictError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
 import type { SyncRecord } from '../../common/protocol/messages';
 import { autoIncrementColumn } from '../../common/protocol/tables';
-import type { AppliedOutcome, ReplicationState, WorkerDatabase } from '../storage/database';
+import type { WriteResult } from '../../common/protocol/write-result';
+import type { ReplicationState, WorkerDatabase } from '../storage/database';
 import { applyWrite, insertMany } from '../storage/queries';
 import type { FollowedRecord } from './sync-log';
 
@@ -138,7 +139,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
    * SQLite undoes the failed statement only, and its records are then applied one at a time as usual, each failure
    * logged on its own.
    */
-  private async applyInserts(records: SyncRecord[], outcomes: Array<{ writeId: string; outcome: AppliedOutcome }>, t: Transaction): Promise<void> {
+  private async applyInserts(records: SyncRecord[], outcomes: Array<{ writeId: string; outcome: WriteResult }>, t: Transaction): Promise<void> {
     for (let i = 0; i < records.length; i += INSERT_CHUNK) {
       const chunk = records.slice(i, i + INSERT_CHUNK);
       const ops = chunk.map((r) => r.op as InsertOp);
@@ -167,7 +168,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   }
 
   /** Applies one record on its own and notes its outcome (none when UNSAFE_SKIP_REPLICATION is set). */
-  private async applyOne(r: SyncRecord, outcomes: Array<{ writeId: string; outcome: AppliedOutcome }>, t: Transaction): Promise<void> {
+  private async applyOne(r: SyncRecord, outcomes: Array<{ writeId: string; outcome: WriteResult }>, t: Transaction): Promise<void> {
     let outcome: { changes: number; insertedId?: number | string } = { changes: 0 };
     try {
       if (!this.skipApply) outcome = await applyWrite(this.db, r.op, t);
@@ -195,7 +196,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
             batch.flatMap((item) => ('record' in item ? [item.record.writeId] : [])),
             t,
           );
-          const outcomes: Array<{ writeId: string; outcome: AppliedOutcome }> = [];
+          const outcomes: Array<{ writeId: string; outcome: WriteResult }> = [];
           // Consecutive inserts into one table are held back and applied together (see applyInserts).
           const inserts: SyncRecord[] = [];
           const flush = () => this.applyInserts(inserts.splice(0), outcomes, t);
