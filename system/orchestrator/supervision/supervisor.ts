@@ -6,6 +6,7 @@ import type { ZkClient } from '../../common/zk/zk-client';
 import { sleep } from '../../common/time/sleep';
 import { waitUntil } from '../../common/time/wait-until';
 import type { WorkerExit, WorkerHandle, WorkerRuntime } from '../runtime/worker-runtime';
+import type { WorkerView } from '../../common/protocol/worker-view';
 import { exponentialBackoff } from '../../common/retry/backoff';
 
 /** Pause before starting workers again after failed starts: a worker that cannot start must not be respawned in a tight loop. */
@@ -21,16 +22,6 @@ export interface SupervisorOptions {
   stopTimeoutMs: number;
   /** Kill a worker whose ZooKeeper session is gone while its process still runs (it may be paused). */
   killLostWorkers: boolean;
-}
-
-/** A worker as the orchestrator reports it: what the runtime runs, joined with what it registered in ZooKeeper. */
-export interface WorkerView {
-  id: string;
-  pid: number;
-  role: WorkerInfo['role'] | 'unknown';
-  state: WorkerInfo['state'] | 'unregistered';
-  appliedLsn: number | null;
-  epoch: number | null;
 }
 
 /*
