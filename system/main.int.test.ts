@@ -3,7 +3,8 @@ import path from 'node:path';
 import { loadConfig } from './common/config/config';
 import { createLogger } from './common/logging/logger';
 import { localServices } from './common/services/ensure-services';
-import { freePort, waitUntil } from './common/services/wait-for';
+import { freePort } from './common/net/ports';
+import { waitUntil } from './common/time/wait-until';
 import { HttpClient } from '../harness/testing/http-client';
 
 /*

@@ -1,11 +1,13 @@
-import { sleep, waitUntil } from '../../system/common/services/wait-for';
-import { waitForTopology, workers, type WorkerRow } from '../testing/topology';
+import { sleep } from '../../system/common/time/sleep';
+import { waitUntil } from '../../system/common/time/wait-until';
+import { waitForTopology, workers } from '../testing/topology';
 import type { BenchOptions } from './bench-options';
 import { emptySection, type SectionReport } from './bench-report';
 import { BenchSystem, type BenchContext } from './bench-system';
 import { round, summarize } from './stats';
 import { fillSyncLog, type LogPosition } from './sync-log-filler';
 import { BENCH_USER, mustWrite } from './workload';
+import type { WorkerView } from '../../system/common/protocol/worker-view';
 
 type Log = (msg: string) => void;
 
@@ -24,7 +26,7 @@ async function trial(sys: BenchSystem, tail: number): Promise<CatchUpTrial> {
   const startedAt = Date.now();
   await sys.scale(2);
   let registeredAt = 0;
-  let fresh: WorkerRow | undefined;
+  let fresh: WorkerView | undefined;
   await waitUntil(
     `a new slave to reach LSN ${tail}`,
     async () => {

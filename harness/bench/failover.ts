@@ -1,4 +1,4 @@
-import { sleep } from '../../system/common/services/wait-for';
+import { sleep } from '../../system/common/time/sleep';
 import type { HttpClient } from '../testing/http-client';
 import { waitForTopology, workers } from '../testing/topology';
 import type { BenchOptions } from './bench-options';

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ControlRequest } from '../../system/common/protocol/messages';
-import { sleep, waitUntil } from '../../system/common/services/wait-for';
+import { sleep } from '../../system/common/time/sleep';
+import { waitUntil } from '../../system/common/time/wait-until';
 import type { HttpClient } from '../testing/http-client';
 import { ReplicaInspector } from '../testing/replica-inspector';
 import { waitForTopology } from '../testing/topology';

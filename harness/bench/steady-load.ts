@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { sleep } from '../../system/common/services/wait-for';
+import { sleep } from '../../system/common/time/sleep';
 import type { LoadResult } from './load';
 import { percentile, summarize } from './stats';
 import { assertLoopback } from '../testing/http-client';

@@ -26,7 +26,7 @@ export function ops(...parts: (Partial<Operation> & { at: number; ms?: number })
   }));
 }
 
-export function worker(pid: number, role: WorkerSample['role'] = 'slave', state = 'ready'): WorkerSample {
+export function worker(pid: number, role: WorkerSample['role'] = 'slave', state: WorkerSample['state'] = 'ready'): WorkerSample {
   return { id: `w${pid}`, pid, role, state, appliedLsn: 0 };
 }
 

@@ -1,3 +1,4 @@
+import type { WorkerView } from '../../system/common/protocol/worker-view';
 import type { FaultKind } from '../nemesis/registry';
 
 /*
@@ -47,13 +48,8 @@ export interface FaultWindow {
   note?: string;
 }
 
-export interface WorkerSample {
-  id: string;
-  pid: number;
-  role: 'master' | 'slave' | 'unknown';
-  state: string;
-  appliedLsn: number | null;
-}
+/** One worker in a topology sample: the orchestrator's `WorkerView` without the epoch, which no chart or checker reads. */
+export type WorkerSample = Omit<WorkerView, 'epoch'>;
 
 export interface TopologySample {
   at: number;

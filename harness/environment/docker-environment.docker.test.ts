@@ -1,7 +1,8 @@
-import { waitUntil } from '../../system/common/services/wait-for';
+import { waitUntil } from '../../system/common/time/wait-until';
 import { LABELS } from '../../system/orchestrator/runtime/container-spec';
-import { waitForTopology, type WorkerRow } from '../testing/topology';
+import { waitForTopology } from '../testing/topology';
 import { DockerEnvironment, type DockerCluster } from './docker-environment';
+import type { WorkerView } from '../../system/common/protocol/worker-view';
 
 /*
  * The Docker check: the orchestrator in a container (Testcontainers, host network, Docker socket mounted) starts the
@@ -13,7 +14,7 @@ const SLAVES = 2;
 const TOPOLOGY_TIMEOUT_MS = 120000;
 let cluster: DockerCluster;
 
-async function steady(): Promise<WorkerRow[]> {
+async function steady(): Promise<WorkerView[]> {
   return waitForTopology(cluster.http, SLAVES, TOPOLOGY_TIMEOUT_MS);
 }
 

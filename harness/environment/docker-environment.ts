@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../../system/common/services/wait-for';
+import { freePort } from '../../system/common/net/ports';
 import Docker from 'dockerode';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { configToEnv, loadConfig } from '../../system/common/config/config';

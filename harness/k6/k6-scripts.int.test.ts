@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { waitUntil } from '../../system/common/services/wait-for';
+import { waitUntil } from '../../system/common/time/wait-until';
 import { startTestSystem, type TestSystem } from '../testing/test-system';
 
 /*

@@ -1,5 +1,5 @@
 import type { Cluster } from '../environment/environment';
-import type { WorkerRow } from '../testing/topology';
+import type { WorkerStatus } from '../testing/topology';
 
 /*
  * What one fault is, declared in a file of its own under faults/ and listed in registry.ts. This module and the fault
@@ -11,9 +11,6 @@ export interface FaultContext {
   cluster: Cluster;
   random: () => number;
 }
-
-/** A worker as the topology showed it just before the fault. */
-export type Worker = Pick<WorkerRow, 'pid' | 'role' | 'state'>;
 
 export interface Hit {
   target?: string;
@@ -41,7 +38,7 @@ export interface Fault<K extends string = string> {
   readonly title: string;
   readonly hits: FaultTarget;
   /** Hits the system, given the topology just before; says what it hit. */
-  inject(ctx: FaultContext, before: Worker[]): Promise<Hit>;
+  inject(ctx: FaultContext, before: WorkerStatus[]): Promise<Hit>;
   /** Undoes the hit where the system cannot (SIGCONT after SIGSTOP). Absent when the system heals by itself (a killed
    * worker is replaced, a restarted server comes back); either way the nemesis then waits for the full topology. */
   heal?(ctx: FaultContext, hit: Hit): Promise<void>;

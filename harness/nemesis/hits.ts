@@ -1,6 +1,6 @@
-import { sleep } from '../../system/common/services/wait-for';
-import { readyMaster, readySlaves } from '../testing/topology';
-import type { FaultContext, Hit, Worker } from './fault';
+import { sleep } from '../../system/common/time/sleep';
+import { readyMaster, readySlaves, type WorkerStatus } from '../testing/topology';
+import type { FaultContext, Hit } from './fault';
 
 /*
  * The ways the fault files hit workers, shared so that each fault file only says which one it uses on whom.
@@ -21,18 +21,18 @@ export async function crashWithApi(ctx: FaultContext, role: 'master' | 'slave'):
 }
 
 /** The ready master and slaves: a fault on any worker chooses among them. */
-export function readyWorkers(before: Worker[]): Worker[] {
-  return [readyMaster(before), ...readySlaves(before)].filter((w): w is Worker => !!w);
+export function readyWorkers(before: WorkerStatus[]): WorkerStatus[] {
+  return [readyMaster(before), ...readySlaves(before)].filter((w): w is WorkerStatus => !!w);
 }
 
 /** One of `candidates`, drawn with the run's seeded random so that a seed replays the same victims. */
-export function pickAtRandom(ctx: FaultContext, candidates: Worker[], what = 'worker'): Worker {
+export function pickAtRandom(ctx: FaultContext, candidates: WorkerStatus[], what = 'worker'): WorkerStatus {
   if (candidates.length === 0) throw new Error(`no ready ${what} to hit`);
   return candidates[Math.floor(ctx.random() * candidates.length)];
 }
 
 /** SIGSTOP: the worker keeps its process and connections but answers nothing, as in a long GC pause or a stalled VM. */
-export async function stopForAPause(ctx: FaultContext, victim: Worker): Promise<Hit> {
+export async function stopForAPause(ctx: FaultContext, victim: WorkerStatus): Promise<Hit> {
   await ctx.cluster.signalWorker(victim.pid, 'SIGSTOP');
   return { target: String(victim.pid), hitPids: [victim.pid], note: `${victim.role}, paused ${PAUSE_MS} ms` };
 }

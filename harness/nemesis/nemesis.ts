@@ -1,4 +1,4 @@
-import { sleep } from '../../system/common/services/wait-for';
+import { sleep } from '../../system/common/time/sleep';
 import type { FaultKind, FaultWindow, History } from '../core/history';
 import type { Cluster } from '../environment/environment';
 import { readTopology, type TopologySampler } from '../observe/topology-sampler';

@@ -1,5 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { sleep } from '../../system/common/services/wait-for';
+import { constantBackoff } from '../../system/common/retry/backoff';
+import { retry } from '../../system/common/retry/retry';
+import { sleep } from '../../system/common/time/sleep';
 import type { FinalState, ReplicaState } from '../core/checker';
 import type { History } from '../core/history';
 import type { HttpClient } from '../testing/http-client';
@@ -66,15 +68,10 @@ export async function collectFinalState(http: HttpClient, rabbitmqUrl: string, h
 
 /** The harness's rides on one replica; a few tries, since one slow answer on a busy machine proves nothing. */
 async function harnessRows(inspector: ReplicaInspector, id: string): Promise<{ rows: Record<string, unknown>[] } | { error: string }> {
-  let error = '';
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      return { rows: await inspector.rows(id, { table: 'rides', columns: ['timestamp'], where: { created_by: HARNESS_USER } }, 15000) };
-    } catch (err) {
-      error = (err as Error).message;
-    }
-  }
-  return { error };
+  return retry(async () => ({ rows: await inspector.rows(id, { table: 'rides', columns: ['timestamp'], where: { created_by: HARNESS_USER } }, 15000) }), {
+    backoff: constantBackoff(0),
+    attempts: 3,
+  }).catch((err) => ({ error: (err as Error).message }));
 }
 
 async function checksum(inspector: ReplicaInspector, id: string): Promise<{ lsn: number; tables: unknown[] }> {

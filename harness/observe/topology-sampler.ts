@@ -1,4 +1,4 @@
-import { sleep } from '../../system/common/services/wait-for';
+import { sleep } from '../../system/common/time/sleep';
 import type { TopologySample, WorkerSample } from '../core/history';
 import type { HttpClient } from '../testing/http-client';
 import { workers } from '../testing/topology';

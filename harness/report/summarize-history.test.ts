@@ -1,4 +1,4 @@
-import type { History, Operation } from '../core/history';
+import type { History, Operation, WorkerSample } from '../core/history';
 import { emptyHistory } from '../core/history';
 import { maxOkWriteGap, summarizeHistory } from './summarize-history';
 
@@ -93,7 +93,7 @@ test('an empty history summarizes to zeros', () => {
 
 test('largest worker counts by role', () => {
   const h = emptyHistory();
-  const w = (pid: number, role: 'master' | 'slave') => ({ id: String(pid), pid, role, state: 'ready', appliedLsn: 0 });
+  const w = (pid: number, role: 'master' | 'slave'): WorkerSample => ({ id: String(pid), pid, role, state: 'ready', appliedLsn: 0 });
   h.topology.push({ at: 0, workers: [w(1, 'master'), w(2, 'slave')] }, { at: 1, workers: [w(1, 'master'), w(2, 'slave'), w(3, 'slave')] });
   expect(summarizeHistory(h).maxWorkers).toEqual({ master: 1, slave: 2 });
 });

@@ -42,7 +42,7 @@ const SLAVE_BACK = 48_900;
 
 /** Who is there at relative time t (ms), and in which state. */
 function workersAt(t: number): WorkerSample[] {
-  const w = (pid: number, role: WorkerSample['role'], state = 'ready'): WorkerSample => ({ id: `w-${pid}`, pid, role, state, appliedLsn: null });
+  const w = (pid: number, role: WorkerSample['role'], state: WorkerSample['state'] = 'ready'): WorkerSample => ({ id: `w-${pid}`, pid, role, state, appliedLsn: null });
   const out: WorkerSample[] = [];
   if (t < KILL_MASTER) out.push(w(1001, 'master'));
   out.push(t < ELECTED ? w(1002, 'slave') : w(1002, 'master'));

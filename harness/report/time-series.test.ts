@@ -1,4 +1,4 @@
-import type { Operation, TopologySample } from '../core/history';
+import type { Operation, TopologySample, WorkerSample } from '../core/history';
 import { bucketIndex, faultBands, latencySeries, makeBucketing, scaleTargetSeries, throughputSeries, workerCountSeries } from './time-series';
 
 const T0 = 1_700_000_000_000;
@@ -51,7 +51,7 @@ test('latency series: per-bucket percentiles of ok ops of one kind, null where t
 });
 
 test('worker counts: ready masters and slaves, everything else as not ready', () => {
-  const w = (pid: number, role: 'master' | 'slave' | 'unknown', state = 'ready') => ({ id: `${pid}`, pid, role, state, appliedLsn: null });
+  const w = (pid: number, role: WorkerSample['role'], state: WorkerSample['state'] = 'ready'): WorkerSample => ({ id: `${pid}`, pid, role, state, appliedLsn: null });
   const samples: TopologySample[] = [
     { at: T0 + 2000, workers: [w(2, 'master'), w(4, 'slave', 'catching-up')] },
     { at: T0, workers: [w(1, 'master'), w(2, 'slave'), w(3, 'slave'), w(9, 'unknown')] },

@@ -1,6 +1,7 @@
 import type { HttpClient } from './http-client';
 
-export interface WriteOutcome {
+/** One write as its client saw it (HTTP status and timing): not a `WriteResult`, which only an acknowledged write has. */
+export interface WriteAttempt {
   tag: string;
   status: number;
   worker?: number;
@@ -14,7 +15,7 @@ export interface WriteOutcome {
  * Stops by itself after `maxWrites` or when `stop()` is called.
  */
 export class WriteStream {
-  readonly outcomes: WriteOutcome[] = [];
+  readonly outcomes: WriteAttempt[] = [];
   private stopped = false;
   private runners: Promise<void>[] = [];
   private n = 0;
@@ -46,7 +47,7 @@ export class WriteStream {
     }
   }
 
-  async stop(): Promise<WriteOutcome[]> {
+  async stop(): Promise<WriteAttempt[]> {
     this.stopped = true;
     await Promise.all(this.runners);
     return this.outcomes;

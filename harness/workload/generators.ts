@@ -1,4 +1,4 @@
-import { sleep } from '../../system/common/services/wait-for';
+import { sleep } from '../../system/common/time/sleep';
 import type { DbClient } from './db-client';
 import { seededRandom } from './random';
 

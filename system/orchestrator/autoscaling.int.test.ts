@@ -1,4 +1,4 @@
-import { waitUntil } from '../common/services/wait-for';
+import { waitUntil } from '../common/time/wait-until';
 import { startTestSystem, type TestSystem } from '../../harness/testing/test-system';
 import { waitForTopology } from '../../harness/testing/topology';
 

@@ -1,6 +1,7 @@
 import amqp from 'amqplib';
 import { QUEUES } from '../common/protocol/messages';
-import { sleep, waitUntil } from '../common/services/wait-for';
+import { sleep } from '../common/time/sleep';
+import { waitUntil } from '../common/time/wait-until';
 import { startTestSystem, type TestSystem } from '../../harness/testing/test-system';
 
 /*

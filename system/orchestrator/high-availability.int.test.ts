@@ -1,6 +1,8 @@
 import amqp from 'amqplib';
 import { QUEUES } from '../common/protocol/messages';
-import { isAlive, sleep, waitUntil } from '../common/services/wait-for';
+import { isAlive } from '../common/process/pid';
+import { sleep } from '../common/time/sleep';
+import { waitUntil } from '../common/time/wait-until';
 import { ReplicaInspector } from '../../harness/testing/replica-inspector';
 import { startTestSystem, type TestSystem } from '../../harness/testing/test-system';
 import { waitForTopology, workers } from '../../harness/testing/topology';

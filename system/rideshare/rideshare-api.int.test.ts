@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { freePort } from '../common/services/wait-for';
+import { freePort } from '../common/net/ports';
 import path from 'node:path';
 import { loadConfig } from '../common/config/config';
 import { createLogger } from '../common/logging/logger';

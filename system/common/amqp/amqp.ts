@@ -1,7 +1,8 @@
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { QUEUES } from '../protocol/messages';
 import type { Logger } from '../logging/logger';
-import { sleep } from '../services/wait-for';
+import { linearBackoff } from '../retry/backoff';
+import { retry } from '../retry/retry';
 
 export type { Channel, ChannelModel, ConsumeMessage };
 
@@ -15,18 +16,13 @@ function withHeartbeat(url: string): string {
 
 /** Connects to RabbitMQ, retrying for up to `timeoutMs` (the broker may still be starting). */
 export async function connectAmqp(url: string, log: Logger, timeoutMs = 30000): Promise<ChannelModel> {
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // TCP_NODELAY: with Nagle's algorithm a small frame sent right behind another (an ack after a reply) waits for
-      // the peer's delayed ACK, which added up to 40 ms to every request/response over the broker.
-      return await amqp.connect(withHeartbeat(url), { noDelay: true });
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      log.warn({ attempt, err: (err as Error).message }, 'RabbitMQ not reachable yet, retrying');
-      await sleep(Math.min(1000, 100 * attempt));
-    }
-  }
+  // TCP_NODELAY: with Nagle's algorithm a small frame sent right behind another (an ack after a reply) waits for
+  // the peer's delayed ACK, which added up to 40 ms to every request/response over the broker.
+  return retry(() => amqp.connect(withHeartbeat(url), { noDelay: true }), {
+    backoff: linearBackoff(100, 1000),
+    timeoutMs,
+    onRetry: (err, attempt) => log.warn({ attempt, err: (err as Error).message }, 'RabbitMQ not reachable yet, retrying'),
+  });
 }
 
 /**

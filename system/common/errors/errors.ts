@@ -3,18 +3,8 @@
  * every HTTP service answers the same way and a worker can send the same classification back over the queue.
  */
 
-export type ErrorCode =
-  | 'bad_request'
-  | 'unauthorized'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'timeout'
-  | 'unavailable'
-  | 'internal';
-
-const statusOf: Record<ErrorCode, number> = {
+/** Every error code with its HTTP status: the one list of codes (the queue protocol's schema takes its enum from here). */
+const statusOf = {
   bad_request: 400,
   unauthorized: 401,
   not_found: 404,
@@ -24,16 +14,27 @@ const statusOf: Record<ErrorCode, number> = {
   timeout: 504,
   unavailable: 503,
   internal: 500,
-};
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof statusOf;
+
+/** The codes as a non-empty tuple, the shape `z.enum` takes. */
+export const ERROR_CODES = Object.keys(statusOf) as [ErrorCode, ...ErrorCode[]];
+
+/** Codes of failures that may pass by themselves (a broker back, a master elected), so the same request may succeed. */
+const transient: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['timeout', 'unavailable']);
 
 export class DbaasError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** Whether trying again can help (read by `retry`); a write is only safe to retry with its writeId. */
+  readonly retryable: boolean;
   constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = new.target.name;
     this.code = code;
     this.status = statusOf[code];
+    this.retryable = transient.has(code);
   }
 }
 
@@ -72,6 +73,7 @@ export class UnavailableError extends DbaasError {
  * Retrying without a change does not help.
  */
 export class StartupError extends Error {
+  readonly retryable = false;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES } from '../errors/errors';
 import { readRequestSchema, writeIdSchema, writeRequestSchema } from './requests';
 
 /*
@@ -25,17 +26,7 @@ export const writeMessageSchema = z
   .strict();
 export type WriteMessage = z.infer<typeof writeMessageSchema>;
 
-const errorCodeSchema = z.enum([
-  'bad_request',
-  'unauthorized',
-  'not_found',
-  'method_not_allowed',
-  'conflict',
-  'payload_too_large',
-  'timeout',
-  'unavailable',
-  'internal',
-]);
+const errorCodeSchema = z.enum(ERROR_CODES);
 
 export const replySchema = z.discriminatedUnion('ok', [
   z.object({

@@ -3,7 +3,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import { LocalRabbitMq } from './local-rabbitmq';
 import { LocalZookeeper } from './local-zookeeper';
-import { isPortOpen } from './wait-for';
+import { isPortOpen } from '../net/ports';
 
 export interface ServiceEndpoints {
   rabbitmqUrl: string;

@@ -8,7 +8,10 @@ import { describeHolder } from './port-owner';
 import { RABBITMQ_FATAL, watchStart } from './server-start';
 import { assertOwnsPort, ownsPort, type OwnedServer } from './server-ownership';
 import { ensureDebianPackage } from './system-packages';
-import { isAlive, isPortOpen, readPidFile, sleep, waitUntil } from './wait-for';
+import { isAlive, readPidFile } from '../process/pid';
+import { isPortOpen } from '../net/ports';
+import { sleep } from '../time/sleep';
+import { waitUntil } from '../time/wait-until';
 
 const run = promisify(execFile);
 

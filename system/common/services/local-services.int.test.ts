@@ -6,7 +6,7 @@ import { loadConfig } from '../config/config';
 import { createLogger } from '../logging/logger';
 import { LocalRabbitMq } from './local-rabbitmq';
 import { LocalZookeeper } from './local-zookeeper';
-import { isPortOpen } from './wait-for';
+import { isPortOpen } from '../net/ports';
 
 /*
  * The project's own RabbitMQ and ZooKeeper, started where a newcomer's checkout may be: below a directory only its

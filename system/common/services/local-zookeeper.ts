@@ -5,7 +5,10 @@ import type { Logger } from '../logging/logger';
 import { ZOOKEEPER_FATAL, watchStart } from './server-start';
 import { assertOwnsPort, ownsPort, type OwnedServer } from './server-ownership';
 import { ensureDebianPackage, hasExecutable } from './system-packages';
-import { fourLetterWord, isAlive, isPortOpen, readPidFile, waitUntil } from './wait-for';
+import { fourLetterWord } from '../zk/four-letter-word';
+import { isAlive, readPidFile } from '../process/pid';
+import { isPortOpen } from '../net/ports';
+import { waitUntil } from '../time/wait-until';
 
 export interface LocalZookeeperOptions {
   /** Client port on 127.0.0.1. */

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { ServiceSetupError } from '../errors/errors';
-import { sleep } from './wait-for';
+import { sleep } from '../time/sleep';
 
 /*
  * Waiting for a server we started, without waiting in the dark: besides polling for readiness it watches the process

@@ -29,7 +29,15 @@ export function zkErrorName(err: unknown): string | undefined {
 export const isNoNode = (err: unknown) => zkErrorName(err) === 'NO_NODE';
 export const isNodeExists = (err: unknown) => zkErrorName(err) === 'NODE_EXISTS';
 
-export class ZkClient extends EventEmitter {
+/** What a ZkClient emits (the session's life); typed so that a misspelled event name fails to compile. */
+export interface ZkClientEvents {
+  connected: [];
+  disconnected: [];
+  /** The session is gone for good: its ephemeral nodes and watches with it. */
+  expired: [];
+}
+
+export class ZkClient extends EventEmitter<ZkClientEvents> {
   private readonly client: Client;
   private readonly root: string;
 

@@ -5,7 +5,8 @@ import { DbaasError, TimeoutError, UnavailableError } from '../../common/errors/
 import type { Logger } from '../../common/logging/logger';
 import { QUEUES, controlQueue, replySchema, type ControlRequest, type OkReply, type WriteMessage } from '../../common/protocol/messages';
 import type { ReadRequest } from '../../common/protocol/requests';
-import { sleep } from '../../common/services/wait-for';
+import { constantBackoff } from '../../common/retry/backoff';
+import { retry } from '../../common/retry/retry';
 
 export interface RpcClientOptions {
   url: string;
@@ -73,16 +74,17 @@ export class RpcClient {
     return this.connecting;
   }
 
+  /** Until connected again or closed; a steady pause, since the orchestrator is useless until the broker is back. */
   private async reconnect(): Promise<void> {
-    while (!this.closed && !this.channel) {
-      try {
-        await this.connect();
-        this.o.log.info('reconnected to RabbitMQ');
-      } catch (err) {
-        this.o.log.warn({ err: (err as Error).message }, 'reconnect failed; retrying');
-        await sleep(500);
-      }
-    }
+    if (this.closed || this.channel) return;
+    await retry(() => this.connect(), {
+      backoff: constantBackoff(500),
+      cancelled: () => this.closed || this.channel !== undefined,
+      onRetry: (err) => this.o.log.warn({ err: (err as Error).message }, 'reconnect failed; retrying'),
+    }).then(
+      () => this.o.log.info('reconnected to RabbitMQ'),
+      () => undefined, // closed meanwhile (or connected by another caller): nothing left to do
+    );
   }
 
   private onReply(correlationId: unknown, body: unknown): void {

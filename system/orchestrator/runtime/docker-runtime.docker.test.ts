@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { configToEnv, loadConfig } from '../../common/config/config';
 import { createLogger } from '../../common/logging/logger';
 import { ensureServices, type ServiceEndpoints } from '../../common/services/ensure-services';
-import { waitUntil } from '../../common/services/wait-for';
+import { waitUntil } from '../../common/time/wait-until';
 import { LABELS } from './container-spec';
 import { DockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
 import type { WorkerExit } from './worker-runtime';

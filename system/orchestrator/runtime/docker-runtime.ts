@@ -5,7 +5,7 @@ import Docker from 'dockerode';
 import { ServiceSetupError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
 import { JsonLines, LABELS, demuxLogs, signalOfExitCode, workerContainerSpec } from './container-spec';
-import type { WorkerExit, WorkerHandle, WorkerRuntime } from './worker-runtime';
+import type { WorkerExit, WorkerHandle, WorkerRuntime, WorkerRuntimeEvents } from './worker-runtime';
 
 export interface DockerRuntimeOptions {
   /** Environment every worker gets (configuration and service endpoints as the workers reach them). */
@@ -47,7 +47,7 @@ interface DockerEvent {
  * noticed from Docker's event stream (a 'die' is certain death, so the supervisor may drop the worker's znodes at
  * once); a slow sweep of the container list covers events missed while the stream reconnects.
  */
-export class DockerRuntime extends EventEmitter implements WorkerRuntime {
+export class DockerRuntime extends EventEmitter<WorkerRuntimeEvents> implements WorkerRuntime {
   readonly name = 'docker' as const;
   private readonly docker: Docker;
   private readonly entries = new Map<string, Entry>();

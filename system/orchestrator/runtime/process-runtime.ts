@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../common/logging/logger';
-import type { WorkerHandle, WorkerRuntime } from './worker-runtime';
+import type { WorkerHandle, WorkerRuntime, WorkerRuntimeEvents } from './worker-runtime';
 
 export interface ProcessRuntimeOptions {
   /** Environment every worker gets (configuration and service endpoints). */
@@ -18,7 +18,7 @@ export interface ProcessRuntimeOptions {
 const WORKER_ENTRY = path.resolve(__dirname, '../../worker/main.ts');
 
 /** Workers as child processes of the orchestrator: the embedded default. A worker's PID is its OS PID. */
-export class ProcessRuntime extends EventEmitter implements WorkerRuntime {
+export class ProcessRuntime extends EventEmitter<WorkerRuntimeEvents> implements WorkerRuntime {
   readonly name = 'process' as const;
   private readonly children = new Map<string, { child: ChildProcess; handle: WorkerHandle; exited: Promise<void> }>();
 

@@ -16,12 +16,18 @@ export interface WorkerExit {
   startedAt: number;
 }
 
+/** What a runtime emits; typed so that a misspelled event name fails to compile. */
+export interface WorkerRuntimeEvents {
+  /** A worker is gone, for whatever reason (crash, kill, stop). */
+  exit: [WorkerExit];
+}
+
 /*
  * Where workers run. Everything above this interface (supervision, crash APIs, autoscaling) is the same code for
  * child processes and for containers.
- * Events: 'exit' (WorkerExit) whenever a worker is gone, for whatever reason.
+ * Its events are `WorkerRuntimeEvents`.
  */
-export interface WorkerRuntime extends EventEmitter {
+export interface WorkerRuntime extends EventEmitter<WorkerRuntimeEvents> {
   readonly name: 'process' | 'docker';
   /** Starts a worker with these extra environment variables; resolves once its PID is known. */
   start(id: string, env: Record<string, string>): Promise<WorkerHandle>;

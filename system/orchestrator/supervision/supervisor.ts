@@ -3,8 +3,14 @@ import type { Logger } from '../../common/logging/logger';
 import { ZK_PATHS, workerPath, type WorkerInfo } from '../../common/zk/paths';
 import { listWorkers, readMaster } from '../../common/zk/workers-directory';
 import type { ZkClient } from '../../common/zk/zk-client';
-import { sleep, waitUntil } from '../../common/services/wait-for';
+import { sleep } from '../../common/time/sleep';
+import { waitUntil } from '../../common/time/wait-until';
 import type { WorkerExit, WorkerHandle, WorkerRuntime } from '../runtime/worker-runtime';
+import type { WorkerView } from '../../common/protocol/worker-view';
+import { exponentialBackoff } from '../../common/retry/backoff';
+
+/** Pause before starting workers again after failed starts: a worker that cannot start must not be respawned in a tight loop. */
+const RESTART_BACKOFF = exponentialBackoff(200, 5000);
 
 export interface SupervisorOptions {
   runtime: WorkerRuntime;
@@ -16,16 +22,6 @@ export interface SupervisorOptions {
   stopTimeoutMs: number;
   /** Kill a worker whose ZooKeeper session is gone while its process still runs (it may be paused). */
   killLostWorkers: boolean;
-}
-
-/** A worker as the orchestrator reports it: what the runtime runs, joined with what it registered in ZooKeeper. */
-export interface WorkerView {
-  id: string;
-  pid: number;
-  role: WorkerInfo['role'] | 'unknown';
-  state: WorkerInfo['state'] | 'unregistered';
-  appliedLsn: number | null;
-  epoch: number | null;
 }
 
 /*
@@ -117,7 +113,7 @@ export class Supervisor {
     const running = live.filter((h) => !this.registered.has(h.id) || byId.has(h.id));
     const want = 1 + this.wanted;
     if (running.length < want) {
-      if (this.recentFailures > 0) await sleep(Math.min(5000, 200 * 2 ** this.recentFailures));
+      if (this.recentFailures > 0) await sleep(RESTART_BACKOFF(this.recentFailures));
       await Promise.all(Array.from({ length: want - running.length }, () => this.startWorker()));
     } else if (running.length > want) {
       const masterId = (await readMaster(this.o.zk))?.id;

@@ -3,6 +3,7 @@ import { ConflictError, DbaasError, TimeoutError, UnavailableError } from '../..
 import type { ReadRequest, WriteRequest } from '../../common/protocol/requests';
 import { errorMessage, requestJson, type JsonAnswer } from './http-json';
 import type { LsnTracker } from './lsn';
+import type { WriteResult } from '../../common/protocol/write-result';
 
 export interface DbaasClientOptions {
   /** The orchestrator, e.g. http://127.0.0.1:80. */
@@ -15,12 +16,6 @@ export interface DbaasClientOptions {
 }
 
 export type Row = Record<string, unknown>;
-
-export interface WriteResult {
-  lsn: number;
-  changes: number;
-  insertedId?: number | string;
-}
 
 const lsnSchema = z.number().int().min(0);
 const readReply = z.object({ rows: z.array(z.record(z.string(), z.unknown())), lsn: lsnSchema });

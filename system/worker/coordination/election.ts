@@ -4,13 +4,18 @@ import { ZK_PATHS, type MasterInfo } from '../../common/zk/paths';
 import { listWorkers } from '../../common/zk/workers-directory';
 import { isNodeExists, zkErrorName, type ZkClient } from '../../common/zk/zk-client';
 
+/** What an Election emits; typed so that a misspelled event name fails to compile. */
+export interface ElectionEvents {
+  elected: [epoch: number];
+}
+
 /*
  * Master election. The master is whoever holds the ephemeral /master znode. When there is none, the live worker
  * with the lowest PID creates it (an atomic create: of two contenders one wins) and bumps the persistent epoch.
  * A worker that joins while a master is healthy never contends, whatever its PID.
- * Emits 'elected' with the new epoch, once.
+ * Emits 'elected' with the new epoch, once (`ElectionEvents`).
  */
-export class Election extends EventEmitter {
+export class Election extends EventEmitter<ElectionEvents> {
   private running = false;
   private again = false;
   private elected = false;

@@ -4,7 +4,8 @@ import { ConflictError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
 import type { SyncRecord } from '../../common/protocol/messages';
 import { autoIncrementColumn } from '../../common/protocol/tables';
-import type { AppliedOutcome, ReplicationState, WorkerDatabase } from '../storage/database';
+import type { WriteResult } from '../../common/protocol/write-result';
+import type { ReplicationState, WorkerDatabase } from '../storage/database';
 import { applyWrite, insertMany } from '../storage/queries';
 import type { FollowedRecord } from './sync-log';
 
@@ -26,6 +27,16 @@ function bulkInsertable(op: InsertOp): boolean {
   return key === undefined || typeof op.values[key] === 'number';
 }
 
+/** What a Replicator emits; typed so that a misspelled event name fails to compile. */
+export interface ReplicatorEvents {
+  /** The applied LSN moved (records applied, or the master's own commit). */
+  applied: [ReplicationState];
+  /** A record was consumed (applied or skipped): how a new master sees its epoch marker. */
+  record: [SyncRecord];
+  /** Applying failed; replication has stopped and the worker must not go on. */
+  failed: [unknown];
+}
+
 /*
  * Applies syncQ records to the local database in stream order, exactly once, with the fencing rule:
  * - a record from an older epoch than the highest seen is ignored (it comes from a deposed master);
@@ -33,7 +44,7 @@ function bulkInsertable(op: InsertOp): boolean {
  * - the applied LSN, stream offset and epoch are stored in the same transaction as the change.
  * The master also reports its own commits here (`noteCommitted`), so that LSN waiters see one sequence.
  */
-export class Replicator extends EventEmitter {
+export class Replicator extends EventEmitter<ReplicatorEvents> {
   private state: ReplicationState = { appliedLsn: 0, appliedOffset: -1, epoch: 0 };
   private pending: FollowedRecord[] = [];
   private draining = false;
@@ -128,7 +139,7 @@ export class Replicator extends EventEmitter {
    * SQLite undoes the failed statement only, and its records are then applied one at a time as usual, each failure
    * logged on its own.
    */
-  private async applyInserts(records: SyncRecord[], outcomes: Array<{ writeId: string; outcome: AppliedOutcome }>, t: Transaction): Promise<void> {
+  private async applyInserts(records: SyncRecord[], outcomes: Array<{ writeId: string; outcome: WriteResult }>, t: Transaction): Promise<void> {
     for (let i = 0; i < records.length; i += INSERT_CHUNK) {
       const chunk = records.slice(i, i + INSERT_CHUNK);
       const ops = chunk.map((r) => r.op as InsertOp);
@@ -157,7 +168,7 @@ export class Replicator extends EventEmitter {
   }
 
   /** Applies one record on its own and notes its outcome (none when UNSAFE_SKIP_REPLICATION is set). */
-  private async applyOne(r: SyncRecord, outcomes: Array<{ writeId: string; outcome: AppliedOutcome }>, t: Transaction): Promise<void> {
+  private async applyOne(r: SyncRecord, outcomes: Array<{ writeId: string; outcome: WriteResult }>, t: Transaction): Promise<void> {
     let outcome: { changes: number; insertedId?: number | string } = { changes: 0 };
     try {
       if (!this.skipApply) outcome = await applyWrite(this.db, r.op, t);
@@ -185,7 +196,7 @@ export class Replicator extends EventEmitter {
             batch.flatMap((item) => ('record' in item ? [item.record.writeId] : [])),
             t,
           );
-          const outcomes: Array<{ writeId: string; outcome: AppliedOutcome }> = [];
+          const outcomes: Array<{ writeId: string; outcome: WriteResult }> = [];
           // Consecutive inserts into one table are held back and applied together (see applyInserts).
           const inserts: SyncRecord[] = [];
           const flush = () => this.applyInserts(inserts.splice(0), outcomes, t);

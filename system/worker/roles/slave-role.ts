@@ -1,5 +1,5 @@
 import { listWorkers } from '../../common/zk/workers-directory';
-import { sleep } from '../../common/services/wait-for';
+import { sleep } from '../../common/time/sleep';
 import type { WorkerContext } from '../worker-context';
 import { ReadServer } from './read-server';
 

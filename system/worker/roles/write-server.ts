@@ -6,7 +6,8 @@ import { describeIssues } from '../../common/protocol/requests';
 import type { ZkLease } from '../coordination/lease';
 import type { Replicator } from '../replication/replicator';
 import type { SyncPublisher } from '../replication/sync-log';
-import type { AppliedOutcome, WorkerDatabase } from '../storage/database';
+import type { WriteResult } from '../../common/protocol/write-result';
+import type { WorkerDatabase } from '../storage/database';
 import { applyWrite } from '../storage/queries';
 import { errorReply, reply } from './replies';
 
@@ -36,8 +37,8 @@ export const WRITE_SERVER_DEFAULTS = { prefetch: 64, maxGroup: 64 } as const;
 /** Raised when the master can no longer prove it is the master; the worker must stop at once. */
 export class FencedError extends Error {}
 
-type Outcome = { lsn: number; changes: number; insertedId?: number | string; duplicate?: boolean };
-type Result = { ok: Outcome } | { refused: DbaasError };
+/** The answer to one write message: its result (`duplicate` when a redelivery is answered from the stored one), or why it was refused. */
+type Result = { ok: WriteResult & { duplicate?: boolean } } | { refused: DbaasError };
 interface Item {
   msg: ConsumeMessage;
   message: WriteMessage;
@@ -166,7 +167,7 @@ export class WriteServer {
     let lsn = state.appliedLsn;
     await this.db.transaction(async (t) => {
       const appends: Promise<void>[] = [];
-      const outcomes: Array<{ writeId: string; outcome: AppliedOutcome }> = [];
+      const outcomes: Array<{ writeId: string; outcome: WriteResult }> = [];
       for (const i of fresh) {
         const { writeId, request } = group[i].message;
         let result;

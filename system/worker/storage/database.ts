@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataTypes, Model, Sequelize, type ModelAttributes, type ModelStatic, type Transaction } from 'sequelize';
 import { TABLES, TABLE_NAMES, type TableName } from '../../common/protocol/tables';
+import type { WriteResult } from '../../common/protocol/write-result';
 
 /*
  * A worker's own SQLite database, through Sequelize. Besides the RideShare tables it holds the replication state:
@@ -30,13 +31,6 @@ class AppliedWrite extends Model {
   declare inserted_id: string | null;
 }
 
-/** What a write did, kept with its writeId so that a redelivered write is answered exactly as the first time. */
-export interface AppliedOutcome {
-  lsn: number;
-  changes: number;
-  insertedId?: number | string;
-}
-
 /** Rows per statement in batch reads and inserts: 4 columns x 200 stays under SQLite's oldest variable limit (999). */
 const CHUNK = 200;
 
@@ -63,7 +57,7 @@ function setSynchronousOnEveryConnection(sequelize: Sequelize, level: 'NORMAL'):
   };
 }
 
-function appliedWriteRow(writeId: string, outcome: AppliedOutcome) {
+function appliedWriteRow(writeId: string, outcome: WriteResult) {
   const inserted_id = outcome.insertedId === undefined ? null : JSON.stringify(outcome.insertedId);
   return { write_id: writeId, lsn: outcome.lsn, changes: outcome.changes, inserted_id };
 }
@@ -132,7 +126,7 @@ export class WorkerDatabase {
   }
 
   /** The outcome of a writeId, if it was applied. */
-  async appliedWrite(writeId: string, transaction?: Transaction): Promise<AppliedOutcome | undefined> {
+  async appliedWrite(writeId: string, transaction?: Transaction): Promise<WriteResult | undefined> {
     const row = await AppliedWrite.findByPk(writeId, { transaction });
     if (!row) return undefined;
     return { lsn: row.lsn, changes: row.changes, ...(row.inserted_id !== null ? { insertedId: JSON.parse(row.inserted_id) } : {}) };
@@ -149,7 +143,7 @@ export class WorkerDatabase {
   }
 
   /** Stores the outcomes of applied writes (for answering redeliveries), in multi-row inserts. */
-  async recordWrites(entries: Array<{ writeId: string; outcome: AppliedOutcome }>, transaction: Transaction): Promise<void> {
+  async recordWrites(entries: Array<{ writeId: string; outcome: WriteResult }>, transaction: Transaction): Promise<void> {
     for (let i = 0; i < entries.length; i += CHUNK) {
       await AppliedWrite.bulkCreate(
         entries.slice(i, i + CHUNK).map((e) => appliedWriteRow(e.writeId, e.outcome)),

@@ -4,6 +4,7 @@ import type { SyncOp } from '../../common/protocol/messages';
 import type { Condition, ReadRequest, Values, Where, WriteOp } from '../../common/protocol/requests';
 import { TABLE_NAMES, autoIncrementColumn, type TableName } from '../../common/protocol/tables';
 import type { WorkerDatabase } from './database';
+import type { WriteResult } from '../../common/protocol/write-result';
 
 /*
  * Structured requests turned into Sequelize calls. Column names were checked against the schema before they got
@@ -48,9 +49,8 @@ export async function insertMany(db: WorkerDatabase, table: TableName, rows: Val
   await db.sequelize.getQueryInterface().bulkInsert(table, rows as Record<string, unknown>[], { transaction: t });
 }
 
-export interface WriteOutcome {
-  changes: number;
-  insertedId?: number | string;
+/** A write applied inside its transaction, before it has an LSN (so not yet a `WriteResult`). */
+export interface WriteOutcome extends Omit<WriteResult, 'lsn'> {
   /** The write as applied, with any key the database assigned: what goes into the replication log. */
   resolved: SyncOp;
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ZkClient } from '../../common/zk/zk-client';
+import type { ZkClient, ZkClientEvents } from '../../common/zk/zk-client';
 
 /*
  * An in-memory ZooKeeper for unit tests of election and takeover: one server, any number of sessions, ephemeral
@@ -91,7 +91,7 @@ export class FakeZooKeeper {
   }
 }
 
-export class FakeZkSession extends EventEmitter {
+export class FakeZkSession extends EventEmitter<ZkClientEvents> {
   /** When true, requests are sent but never answered (a cut link, a server that stopped answering). */
   cutOff = false;
   expired = false;
