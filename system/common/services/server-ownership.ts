@@ -1,6 +1,6 @@
 import { ServiceSetupError } from '../errors/errors';
 import { describeHolder, portOwner } from './port-owner';
-import { isAlive, readPidFile } from './wait-for';
+import { isAlive, readPidFile } from '../process/pid';
 
 /** What a local server needs to tell its own listener from another program's. */
 export interface OwnedServer {
