@@ -36,7 +36,7 @@ export interface WorkerContextParts {
   replicator: Replicator;
   connection: ChannelModel;
   zk: ZkClient;
-  /** Follows syncQ into the replicator until the worker becomes master (the master writes the log itself). */
+  /** Follows syncQ into the replicator (a master's replicator hands its records on to the master's own-log audit). */
   follower: Pick<SyncFollower, 'stop'>;
   membership: Membership;
   onFatal: (reason: string, code: number) => void;
@@ -93,7 +93,8 @@ export class WorkerContext {
       undo.push(() => db.close());
       const replicator = new Replicator(db, log, config.unsafeSkipReplication);
       await replicator.init();
-      replicator.on('failed', () => fatal('replication failed', EXIT.failed));
+      // The reason (a gap, a foreign writer, a recreated syncQ...) is the operator's first clue: it goes in the exit.
+      replicator.on('failed', (err: Error) => fatal(`replication stopped: ${err.message}`, EXIT.failed));
 
       const connection = await connectAmqp(o.rabbitmqUrl, log);
       undo.push(() => connection.close());

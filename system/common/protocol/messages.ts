@@ -48,12 +48,22 @@ export type Reply = z.infer<typeof replySchema>;
 export type OkReply = Extract<Reply, { ok: true }>;
 
 /*
+ * The marker a new master appends before it takes writes; it changes no data. It names the log (`logId`, a random id
+ * the first master chose) so that a replica can tell a recreated syncQ from the one it applied; the first master's
+ * marker is the log's `genesis`, and a replica rebuilding from nothing must start there. The record's `master` is the
+ * only writer whose records count in this epoch.
+ */
+export const epochMarkerSchema = z
+  .object({ op: z.literal('epoch'), logId: z.string().min(1).max(64), genesis: z.literal(true).optional() })
+  .strict();
+export type EpochMarker = z.infer<typeof epochMarkerSchema>;
+
+/*
  * One committed write in the replication log. `op` is the write as the master applied it: an insert carries the
  * key the master assigned, so that every replica stores the same row. `epoch` fences masters: a record from an
- * older epoch than one already seen is ignored. The `epoch` op is the marker a new master appends before it takes
- * writes; it changes no data.
+ * older epoch than one already seen is ignored. LSNs are contiguous within the log (see replication/log-rules.ts).
  */
-export const syncOpSchema = z.union([writeRequestSchema, clearOpSchema, z.object({ op: z.literal('epoch') }).strict()]);
+export const syncOpSchema = z.union([writeRequestSchema, clearOpSchema, epochMarkerSchema]);
 export type SyncOp = z.infer<typeof syncOpSchema>;
 
 export const syncRecordSchema = z

@@ -8,6 +8,8 @@ export const ZK_PATHS = {
   master: '/master',
   /** Persistent; the current epoch, bumped by every new master. */
   epoch: '/epoch',
+  /** Persistent; the id of the replication log (syncQ), recorded by the first master once its genesis marker is in. */
+  log: '/log',
 } as const;
 
 export const workerPath = (id: string) => `${ZK_PATHS.workers}/${id}`;

@@ -5,8 +5,9 @@ import type { Logger } from '../../common/logging/logger';
 import type { SyncRecord } from '../../common/protocol/messages';
 import { autoIncrementColumn } from '../../common/protocol/tables';
 import type { WriteResult } from '../../common/protocol/write-result';
-import type { ReplicationState, WorkerDatabase } from '../storage/database';
+import { EMPTY_REPLICATION_STATE, type ReplicationState, type WorkerDatabase } from '../storage/database';
 import { applyWrite, insertMany } from '../storage/queries';
+import { judge } from './log-rules';
 import type { FollowedRecord } from './sync-log';
 
 /** Records applied per transaction at most; large batches make catch-up fast, small ones keep lag low. */
@@ -31,26 +32,32 @@ function bulkInsertable(op: InsertOp): boolean {
 export interface ReplicatorEvents {
   /** The applied LSN moved (records applied, or the master's own commit). */
   applied: [ReplicationState];
-  /** A record was consumed (applied or skipped): how a new master sees its epoch marker. */
-  record: [SyncRecord];
   /** Applying failed; replication has stopped and the worker must not go on. */
-  failed: [unknown];
+  failed: [Error];
 }
 
+/** The log broke a rule of log-rules.ts: the replica stops rather than guess. */
+export class LogViolation extends Error {}
+
+/** How the wait for the master's own epoch marker ended (see `sealAtMarker`). */
+export type MarkerOutcome = 'sealed' | 'ignored' | 'failed' | 'timeout';
+
 /*
- * Applies syncQ records to the local database in stream order, exactly once, with the fencing rule:
- * - a record from an older epoch than the highest seen is ignored (it comes from a deposed master);
- * - a record whose LSN is not above the applied LSN, or whose writeId was applied, is skipped (a replay);
- * - the applied LSN, stream offset and epoch are stored in the same transaction as the change.
- * The master also reports its own commits here (`noteCommitted`), so that LSN waiters see one sequence.
+ * Applies syncQ records to the local database in stream order, exactly once, under the rules of log-rules.ts (a
+ * record it cannot place stops replication: the `failed` event, and the worker exits with the reason). The applied
+ * LSN, stream offset, epoch, log id and epoch writer are stored in the same transaction as the change.
+ * The master also reports its own commits here (`noteCommitted`), so that LSN waiters see one sequence; once it has
+ * seen its own marker the replicator stops applying and hands what follows to the master's audit of its own log.
  */
 export class Replicator extends EventEmitter<ReplicatorEvents> {
-  private state: ReplicationState = { appliedLsn: 0, appliedOffset: -1, epoch: 0 };
+  private state: ReplicationState = EMPTY_REPLICATION_STATE;
   private pending: FollowedRecord[] = [];
   private draining = false;
   private sealed = false;
-  private idle: Promise<void> = Promise.resolve();
-  private markIdle: () => void = () => undefined;
+  /** Where records go once sealed (the master's audit); until it is set they wait in `pending`. */
+  private sink: ((item: FollowedRecord) => void) | undefined;
+  private ownMarker: { writeId: string; done: (o: MarkerOutcome) => void } | undefined;
+  private failure: Error | undefined;
 
   constructor(
     private readonly db: WorkerDatabase,
@@ -76,19 +83,34 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   }
 
   enqueue(item: FollowedRecord): void {
-    if (this.sealed) return;
+    if (this.sink) return this.sink(item);
     this.pending.push(item);
-    if (!this.draining) void this.drain();
+    if (!this.draining && !this.sealed && !this.failure) void this.drain();
   }
 
   /**
-   * Stops applying the stream (the worker became master and writes itself from now on): records still queued are
-   * dropped and the call returns once no batch is in flight, so no stale batch can overwrite the master's state.
+   * For the takeover: resolves `sealed` once the master's marker `writeId` started its epoch here. Everything before
+   * it in the stream is then applied, and the replicator stops applying right after it (records behind it wait for
+   * `handOver`). `ignored`: the marker did not count (an older epoch than the log's, or a genesis in a log already
+   * begun) and replication goes on; `failed`: replication stopped; `timeout`: the marker did not come back in time.
    */
-  async seal(): Promise<void> {
-    this.sealed = true;
-    this.pending = [];
-    await this.idle;
+  sealAtMarker(writeId: string, timeoutMs: number): Promise<MarkerOutcome> {
+    if (this.failure) return Promise.resolve('failed');
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish('timeout'), timeoutMs);
+      const finish = (o: MarkerOutcome) => {
+        clearTimeout(timer);
+        if (this.ownMarker?.writeId === writeId) this.ownMarker = undefined;
+        resolve(o);
+      };
+      this.ownMarker = { writeId, done: finish };
+    });
+  }
+
+  /** Sends every record after the master's marker, queued or still to come, to `sink` instead of applying it. */
+  handOver(sink: (item: FollowedRecord) => void): void {
+    this.sink = sink;
+    for (const item of this.pending.splice(0)) sink(item);
   }
 
   /** After the master committed a write of its own. */
@@ -99,30 +121,16 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
 
   /** Resolves true once the applied LSN reaches `lsn`, false after `timeoutMs`. */
   waitForLsn(lsn: number, timeoutMs: number): Promise<boolean> {
-    return this.waitFor(() => this.state.appliedLsn >= lsn, timeoutMs);
-  }
-
-  /** Resolves true once the epoch marker `writeId` has been consumed (applied or not), false after `timeoutMs`. */
-  waitForMarker(writeId: string, timeoutMs: number): Promise<boolean> {
-    let seen = false;
-    const onRecord = (r: SyncRecord) => {
-      if (r.writeId === writeId && r.op.op === 'epoch') seen = true;
-    };
-    this.on('record', onRecord);
-    return this.waitFor(() => seen, timeoutMs).finally(() => this.off('record', onRecord));
-  }
-
-  private waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
-    if (done()) return Promise.resolve(true);
+    if (this.state.appliedLsn >= lsn) return Promise.resolve(true);
     return new Promise((resolve) => {
       const check = () => {
-        if (!done()) return;
+        if (this.state.appliedLsn < lsn) return;
         cleanup();
         resolve(true);
       };
       const timer = setTimeout(() => {
         cleanup();
-        resolve(done());
+        resolve(this.state.appliedLsn >= lsn);
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -184,65 +192,86 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
 
   private async drain(): Promise<void> {
     this.draining = true;
-    this.idle = new Promise((resolve) => (this.markIdle = resolve));
     try {
-      while (this.pending.length > 0 && !this.sealed) {
+      while (this.pending.length > 0 && !this.sealed && !this.failure) {
         const batch = this.pending.splice(0, MAX_BATCH);
-        const seen: SyncRecord[] = [];
-        const next = await this.db.transaction(async (t) => {
-          const s = { ...this.state };
-          // One lookup for the batch instead of one per record; writeIds applied within the batch join the set.
-          const applied = await this.db.appliedWriteIds(
-            batch.flatMap((item) => ('record' in item ? [item.record.writeId] : [])),
-            t,
-          );
-          const outcomes: Array<{ writeId: string; outcome: WriteResult }> = [];
-          // Consecutive inserts into one table are held back and applied together (see applyInserts).
-          const inserts: SyncRecord[] = [];
-          const flush = () => this.applyInserts(inserts.splice(0), outcomes, t);
-          for (const item of batch) {
-            s.appliedOffset = item.offset;
-            if ('invalid' in item) {
-              this.log.error({ offset: item.offset, problem: item.invalid }, 'skipping an invalid syncQ record');
-              continue;
-            }
-            const r = item.record;
-            seen.push(r);
-            if (r.epoch < s.epoch) {
-              this.log.warn({ lsn: r.lsn, epoch: r.epoch, current: s.epoch, master: r.master }, 'ignoring a record from a deposed master');
-              continue;
-            }
-            s.epoch = r.epoch;
-            if (r.op.op === 'epoch' || r.lsn <= s.appliedLsn) continue;
-            if (applied.has(r.writeId)) {
-              s.appliedLsn = r.lsn;
-              continue;
-            }
-            applied.add(r.writeId);
-            s.appliedLsn = r.lsn;
-            if (r.op.op === 'insert' && bulkInsertable(r.op)) {
-              if (inserts.length > 0 && (inserts[0].op as InsertOp).table !== r.op.table) await flush();
-              inserts.push(r);
-              continue;
-            }
-            await flush();
-            await this.applyOne(r, outcomes, t);
-          }
-          await flush();
-          await this.db.recordWrites(outcomes, t);
-          await this.db.saveReplicationState(s, t);
-          return s;
-        });
-        this.state = next;
-        for (const r of seen) this.emit('record', r);
+        const { state, used, violation, marker } = await this.db.transaction((t) => this.applyBatch(batch, t));
+        this.state = state;
+        // Records after a violation or after our own marker were not consumed: they stay queued (for the audit).
+        this.pending.unshift(...batch.slice(used));
+        if (marker === 'sealed') this.sealed = true;
         this.emit('applied', this.state);
+        if (marker) this.ownMarker?.done(marker);
+        if (violation) throw violation;
       }
     } catch (err) {
-      this.log.error({ err: (err as Error).message }, 'replication stopped: could not apply records');
-      this.emit('failed', err);
+      this.failure = err as Error;
+      this.log.error({ err: (err as Error).message }, 'replication stopped');
+      this.ownMarker?.done('failed');
+      this.emit('failed', this.failure);
     } finally {
       this.draining = false;
-      this.markIdle();
     }
+  }
+
+  /**
+   * Applies the records of one batch, in order, in transaction `t`, up to the first record that breaks a rule (its
+   * violation is returned, the records before it are committed) or up to our own epoch marker.
+   */
+  private async applyBatch(batch: FollowedRecord[], t: Transaction) {
+    const s = { ...this.state };
+    // One lookup for the batch instead of one per record; writeIds applied within the batch join the set.
+    const applied = await this.db.appliedWriteIds(batch.flatMap((item) => ('record' in item ? [item.record.writeId] : [])), t);
+    const outcomes: Array<{ writeId: string; outcome: WriteResult }> = [];
+    // Consecutive inserts into one table are held back and applied together (see applyInserts).
+    const inserts: SyncRecord[] = [];
+    const flush = () => this.applyInserts(inserts.splice(0), outcomes, t);
+    let used = 0;
+    let violation: LogViolation | undefined;
+    let marker: MarkerOutcome | undefined;
+    for (const item of batch) {
+      if ('invalid' in item) {
+        // Not JSON of a record: it cannot carry a write, so it cannot hide one either.
+        this.log.error({ offset: item.offset, problem: item.invalid }, 'skipping an invalid syncQ record');
+        s.appliedOffset = item.offset;
+        used++;
+        continue;
+      }
+      const r = item.record;
+      const verdict = judge(s, r, applied.has(r.writeId));
+      const ours = r.op.op === 'epoch' && r.writeId === this.ownMarker?.writeId;
+      if (verdict.action === 'stop') {
+        violation = new LogViolation(`syncQ offset ${item.offset}: ${verdict.why}`);
+        break;
+      }
+      s.appliedOffset = item.offset;
+      used++;
+      if (verdict.action === 'ignore') {
+        this.log.warn({ offset: item.offset, lsn: r.lsn, epoch: r.epoch, master: r.master, why: verdict.why }, 'ignoring a syncQ record');
+        if (ours) marker = 'ignored';
+        continue;
+      }
+      if (verdict.action === 'mark') {
+        Object.assign(s, { epoch: r.epoch, logId: verdict.logId, epochMaster: verdict.epochMaster });
+        if (ours) {
+          marker = 'sealed';
+          break;
+        }
+        continue;
+      }
+      applied.add(r.writeId);
+      s.appliedLsn = r.lsn;
+      if (r.op.op === 'insert' && bulkInsertable(r.op)) {
+        if (inserts.length > 0 && (inserts[0].op as InsertOp).table !== r.op.table) await flush();
+        inserts.push(r);
+        continue;
+      }
+      await flush();
+      await this.applyOne(r, outcomes, t);
+    }
+    await flush();
+    await this.db.recordWrites(outcomes, t);
+    await this.db.saveReplicationState(s, t);
+    return { state: s, used, violation, marker };
   }
 }

@@ -1,25 +1,45 @@
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { parseJson, type Channel, type ConsumeMessage } from '../../common/amqp/amqp';
+import { UnavailableError } from '../../common/errors/errors';
 import { QUEUES, syncRecordSchema, type SyncRecord } from '../../common/protocol/messages';
 
 /*
- * syncQ, the replication log: a RabbitMQ stream. The master appends with publisher confirms; every worker follows it
- * from the offset after the last record it applied.
+ * syncQ, the replication log: a RabbitMQ stream. The master appends with publisher confirms; every worker, the master
+ * included, follows it from the offset after the last record it applied.
  */
 
+/** An append the broker could not route: syncQ does not exist (it was deleted). The write is not kept anywhere. */
+export class LogUnavailableError extends UnavailableError {}
+
 export class SyncPublisher {
-  private constructor(private readonly channel: ConfirmChannel) {}
+  /** Message ids the broker returned as unroutable; a return always precedes the confirm of its message. */
+  private readonly returned = new Set<string>();
+  private seq = 0;
+
+  private constructor(private readonly channel: ConfirmChannel) {
+    channel.on('return', (msg: ConsumeMessage) => {
+      if (msg.properties.messageId) this.returned.add(String(msg.properties.messageId));
+    });
+  }
 
   static async open(connection: ChannelModel): Promise<SyncPublisher> {
     return new SyncPublisher(await connection.createConfirmChannel());
   }
 
-  /** Resolves once the broker has confirmed the record is stored in the stream. */
+  /**
+   * Resolves once the broker has confirmed the record is stored in the stream. `mandatory`: a record that reaches no
+   * queue is returned, and the broker would otherwise confirm it all the same (a confirm only says the broker took
+   * responsibility, and an unroutable message is dropped); then this rejects with a LogUnavailableError.
+   */
   append(record: SyncRecord): Promise<void> {
+    const messageId = `${record.epoch}:${record.lsn}:${++this.seq}`;
     return new Promise((resolve, reject) => {
-      this.channel.sendToQueue(QUEUES.sync, Buffer.from(JSON.stringify(record)), { persistent: true, contentType: 'application/json' }, (err) =>
-        err ? reject(new Error(`syncQ did not confirm record lsn=${record.lsn}: ${String(err)}`)) : resolve(),
-      );
+      const body = Buffer.from(JSON.stringify(record));
+      this.channel.sendToQueue(QUEUES.sync, body, { persistent: true, mandatory: true, messageId, contentType: 'application/json' }, (err) => {
+        if (err) return reject(new Error(`syncQ did not confirm record lsn=${record.lsn}: ${String(err)}`));
+        if (!this.returned.delete(messageId)) return resolve();
+        reject(new LogUnavailableError(`the replication log (${QUEUES.sync}) is gone: the broker could not route record lsn=${record.lsn}; the write was not applied`));
+      });
     });
   }
 

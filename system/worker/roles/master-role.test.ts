@@ -34,6 +34,8 @@ let cleanup: Array<() => Promise<unknown> | void>;
 const user = (name: string): SyncRecord['op'] => ({ op: 'insert', table: 'users', values: { username: name, password: 'p' } });
 const rec = (lsn: number, epoch: number, writeId: string, op: SyncRecord['op'], master = 99): SyncRecord => ({ lsn, epoch, writeId, master, op });
 const insertUser = (name: string) => ({ op: 'insert', table: 'users', values: { username: name, password: 'p' } });
+/** The genesis marker of the old master (PID 99) in epoch `epoch`: the log's first record. */
+const genesis = (epoch: number, logId = 'log-1'): SyncRecord => rec(0, epoch, `epoch-${epoch}-w9`, { op: 'epoch', logId, genesis: true });
 
 async function until(what: string, done: () => boolean, ms = 2000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -114,7 +116,8 @@ test('takeover: take /master, raise the epoch, mark the log, catch up to the mar
   // The old master (epoch 3) committed two writes; this worker has not received them yet.
   server.create('/epoch', { epoch: 3 }, undefined);
   broker.delivering = false;
-  broker.preload(rec(1, 3, 'a', user('alice')), rec(2, 3, 'b', user('bob')));
+  server.create('/log', { logId: 'log-1' }, undefined);
+  broker.preload(genesis(3), rec(1, 3, 'a', user('alice')), rec(2, 3, 'b', user('bob')));
   const before = server.changes.length;
   const w1 = await worker();
   const other = await replica('w2'); // another replica, following the same log
@@ -126,9 +129,11 @@ test('takeover: take /master, raise the epoch, mark the log, catch up to the mar
   expect(server.changes.slice(before).filter((c) => /master|epoch/.test(c))).toEqual(['create /master', 'setData /epoch', 'setData /master']);
 
   const takeover = w1.master.takeOver(epoch);
-  await until('the epoch marker', () => broker.stream.length === 3);
-  expect(w1.readsStopped).toEqual([{ role: 'master', streamLength: 2 }]);
-  expect(broker.stream[2]).toMatchObject({ epoch: 4, writeId: 'epoch-4-w1', master: PID, op: { op: 'epoch' } });
+  await until('the epoch marker', () => broker.stream.length === 4);
+  expect(w1.readsStopped).toEqual([{ role: 'master', streamLength: 3 }]);
+  // The log is ZooKeeper's log-1: the marker names it and is no genesis.
+  expect(broker.stream[3]).toMatchObject({ epoch: 4, writeId: 'epoch-4-w1', master: PID, op: { op: 'epoch', logId: 'log-1' } });
+  expect(broker.stream[3].op).not.toHaveProperty('genesis');
   // Not caught up to its marker yet: no writes taken, not ready.
   await new Promise((r) => setTimeout(r, 50));
   expect(broker.consuming('writeQ')).toBe(false);
@@ -143,7 +148,7 @@ test('takeover: take /master, raise the epoch, mark the log, catch up to the mar
   expect(me()).toMatchObject({ role: 'master', epoch: 4, appliedLsn: 2 });
 
   // Sealed: the deposed master's late record (after the marker) is not applied here, nor by any replica.
-  broker.preload(rec(3, 3, 'late', user('ghost')));
+  broker.preload(rec(3, 3, 'late', user('ghost'), 99));
   broker.publishWrite('w-1', insertUser('carol'));
   await until('the reply', () => replyTo('w-1') !== undefined);
   expect(replyTo('w-1')).toMatchObject({ ok: true, worker: PID, lsn: 3, changes: 1 });
@@ -172,8 +177,8 @@ test('a worker that joins while a master holds /master does not contend, whateve
 });
 
 test('stale epoch: when the log is ahead of ZooKeeper, the epoch is raised above it and the log marked again', async () => {
-  // ZooKeeper's data was reset (no /epoch) but syncQ holds epoch 7.
-  broker.preload(rec(1, 7, 'a', user('alice')), rec(1, 7, 'epoch-7-w9', { op: 'epoch' }));
+  // ZooKeeper's data was reset (no /epoch, no /log) but syncQ holds epoch 7 of log-1.
+  broker.preload(genesis(7), rec(1, 7, 'a', user('alice')));
   const w1 = await worker();
   const epoch = await w1.elected;
   expect(epoch).toBe(1);
@@ -181,6 +186,8 @@ test('stale epoch: when the log is ahead of ZooKeeper, the epoch is raised above
   expect(broker.stream.filter((r) => r.op.op === 'epoch' && r.master === PID).map((r) => r.writeId)).toEqual(['epoch-1-w1', 'epoch-8-w1']);
   expect(server.data('/epoch')).toEqual({ epoch: 8 });
   expect(server.data('/master')).toEqual({ id: 'w1', pid: PID, epoch: 8 });
+  // The log's id is read from the log and recorded again.
+  expect(server.data('/log')).toEqual({ logId: 'log-1' });
   await until('state ready', () => me()?.state === 'ready');
   expect(me()).toMatchObject({ role: 'master', epoch: 8 });
 
@@ -190,7 +197,7 @@ test('stale epoch: when the log is ahead of ZooKeeper, the epoch is raised above
 });
 
 test('lost /master: when /master is gone as the takeover raises the epoch, the takeover fails and takes no writes', async () => {
-  broker.preload(rec(1, 7, 'a', user('alice')));
+  broker.preload(genesis(7), rec(1, 7, 'a', user('alice')));
   const w1 = await worker();
   const epoch = await w1.elected;
   // The node is removed under us (as the orchestrator does for a worker it saw exit).
@@ -238,4 +245,82 @@ test('session loss during a write: a record appended after the lease lapsed is n
   expect(broker.acked).toEqual([]);
   // Not committed locally either: the next master's writeId check decides, from the log.
   expect(await w1.usernames()).toEqual([]);
+});
+
+/** A master that took over an empty log (a new system) and is ready. */
+async function readyMaster() {
+  const w1 = await worker();
+  await w1.master.takeOver(await w1.elected);
+  return w1;
+}
+
+test('a new system: the first master writes the genesis marker, then records the log id in ZooKeeper', async () => {
+  const w1 = await readyMaster();
+  expect(broker.stream).toHaveLength(1);
+  expect(broker.stream[0]).toMatchObject({ lsn: 0, epoch: 1, master: PID, op: { op: 'epoch', genesis: true } });
+  const logId = (broker.stream[0].op as { logId: string }).logId;
+  expect(server.data('/log')).toEqual({ logId });
+  expect(w1.replicator.current).toMatchObject({ logId, epochMaster: PID, epoch: 1 });
+});
+
+test('deleted and recreated syncQ: a master that ZooKeeper says has a log refuses an empty syncQ', async () => {
+  server.create('/log', { logId: 'log-1' }, undefined);
+  const w1 = await worker();
+  await expect(w1.master.takeOver(await w1.elected)).rejects.toThrow(/replication stopped/);
+  // Its marker is the only record: no genesis, so nobody (itself included) rebuilds an empty database from it.
+  expect(broker.stream).toEqual([expect.objectContaining({ lsn: 0, op: { op: 'epoch', logId: 'log-1' } })]);
+  expect(broker.consuming('writeQ')).toBe(false);
+});
+
+test('a write is answered only once its record has been read back from syncQ', async () => {
+  const w1 = await readyMaster();
+  broker.delivering = false;
+  broker.publishWrite('w-1', insertUser('carol'));
+  await until('the append', () => broker.stream.length === 2);
+  await new Promise((r) => setTimeout(r, 50));
+  // Confirmed by the broker, but not yet read back: not answered, not committed.
+  expect(replyTo('w-1')).toBeUndefined();
+  broker.resume();
+  await until('the reply', () => replyTo('w-1') !== undefined);
+  expect(replyTo('w-1')).toMatchObject({ ok: true, lsn: 1 });
+  expect(await w1.usernames()).toEqual(['carol']);
+});
+
+test('a forged record in the master\'s epoch: the master stops and does not answer the write behind it', async () => {
+  const w1 = await readyMaster();
+  broker.delivering = false;
+  // Someone else appends a record that looks like the master's, LSN + 1000 (the review's forgery).
+  broker.preload(rec(1001, 1, 'forged', user('mallory'), PID));
+  broker.publishWrite('w-1', insertUser('carol'));
+  await until('the append', () => broker.stream.length === 3);
+  broker.resume();
+  await until('the fatal stop', () => fatal.length > 0);
+  expect(fatal[0]).toEqual({ reason: expect.stringMatching(/syncQ offset 1: a record this master did not write \(lsn=1001/), code: EXIT.failed });
+  await new Promise((r) => setTimeout(r, 20));
+  expect(broker.replies).toEqual([]);
+  expect(broker.acked).toEqual([]);
+  expect(await w1.usernames()).toEqual([]);
+});
+
+test('a deposed master\'s late record of an older epoch is ignored by the master, as by every replica', async () => {
+  broker.preload(genesis(1));
+  server.create('/log', { logId: 'log-1' }, undefined);
+  server.create('/epoch', { epoch: 1 }, undefined);
+  await readyMaster();
+  broker.preload(rec(1, 1, 'late', user('ghost'), 99));
+  broker.publishWrite('w-1', insertUser('carol'));
+  await until('the reply', () => replyTo('w-1') !== undefined);
+  expect(replyTo('w-1')).toMatchObject({ ok: true, lsn: 1 });
+  expect(fatal).toEqual([]);
+});
+
+test('syncQ deleted: an unroutable append fails the write with 503, acknowledges nothing kept, and the master stops', async () => {
+  const w1 = await readyMaster();
+  broker.routable = false;
+  broker.publishWrite('w-1', insertUser('carol'));
+  await until('the fatal stop', () => fatal.length > 0);
+  expect(replyTo('w-1')).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/replication log \(syncQ\) is gone/) } });
+  expect(fatal[0].reason).toMatch(/syncQ\) is gone/);
+  expect(await w1.usernames()).toEqual([]);
+  expect(broker.stream).toHaveLength(1);
 });

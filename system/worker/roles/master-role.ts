@@ -1,5 +1,7 @@
 import type { Election } from '../coordination/election';
 import { ZkLease, type Clock } from '../coordination/lease';
+import { markerLogId, readLogId, recordLogId } from '../replication/log-identity';
+import { OwnLog } from '../replication/own-log';
 import { SyncPublisher } from '../replication/sync-log';
 import { EXIT, type WorkerContext } from '../worker-context';
 import { WriteServer, WRITE_SERVER_DEFAULTS } from './write-server';
@@ -27,8 +29,10 @@ export interface MasterRoleOptions {
  *   3. append an epoch marker to syncQ and wait until the follower brings it back: every record before it in the
  *      stream (the old master's last writes) is then applied here, and records of older epochs after it are ignored
  *      by every replica. If the log already holds a newer epoch than ZooKeeper's counter, raise the counter and mark
- *      again;
- *   4. stop following syncQ and seal the replicator: from now on this worker writes the log instead of reading it;
+ *      again. The marker names the log (log-identity.ts): the id ZooKeeper remembers, or, for the very first master
+ *      of an empty log, a new one (a genesis marker, recorded in ZooKeeper once it is in the log);
+ *   4. the replicator stops applying at the marker; from then on this worker writes the log and reads it back, checking
+ *      that everything after its marker is its own (own-log.ts);
  *   5. take writeQ (the write server) and publish state ready.
  * Any failure rejects `takeOver`; the worker must then stop, since it holds /master without serving writes.
  */
@@ -48,34 +52,22 @@ export class MasterRole {
 
   /** Runs the takeover for `electedEpoch`; resolves once this worker takes writes. */
   async takeOver(electedEpoch: number): Promise<void> {
-    const { membership, replicator, log, id, pid } = this.ctx;
-    let epoch = electedEpoch;
-    await membership.set({ role: 'master', state: 'electing', epoch });
+    const { membership, replicator, log, pid } = this.ctx;
+    await membership.set({ role: 'master', state: 'electing', epoch: electedEpoch });
     await this.o.stopServingReads();
     await this.lease.start();
     const publisher = await SyncPublisher.open(this.ctx.connection);
     this.publisher = publisher;
-    const markerTimeoutMs = this.o.markerTimeoutMs ?? this.ctx.config.workerStartTimeoutMs;
-    for (;;) {
-      const markerId = `epoch-${epoch}-${id}`;
-      const seen = replicator.waitForMarker(markerId, markerTimeoutMs);
-      await publisher.append({ lsn: replicator.current.appliedLsn, epoch, writeId: markerId, master: pid, op: { op: 'epoch' } });
-      if (!(await seen)) throw new Error('did not see its own epoch marker in syncQ');
-      const logEpoch = replicator.current.epoch;
-      if (logEpoch === epoch) break;
-      // The log holds a newer epoch than ZooKeeper's counter (ZooKeeper's data was reset, or ZK_ROOT changed), so
-      // our marker was ignored. Raise the counter above the log's and mark again, rather than write into the void.
-      log.warn({ epoch, logEpoch }, 'syncQ is ahead of the ZooKeeper epoch; raising it');
-      epoch = await this.o.election.raiseEpoch(logEpoch + 1);
-    }
-    await this.ctx.follower.stop();
-    await replicator.seal();
+    const epoch = await this.markTheLog(publisher, electedEpoch);
+    const own = new OwnLog(epoch, (err) => this.ctx.fatalNow(err.message, EXIT.failed), log);
+    replicator.handOver(own.check);
     // A graceful stop during the takeover: the write server must not start after `stop` ran.
     if (this.stopped) return;
     this.writes = new WriteServer({
       db: this.ctx.db,
       replicator,
       publisher,
+      readBack: (record) => own.expect(record),
       lease: this.lease,
       pid,
       epoch,
@@ -88,7 +80,34 @@ export class MasterRole {
     await this.writes.start(this.ctx.connection, this.ctx.onCancelled);
     membership.noteLsn(replicator.current.appliedLsn, epoch);
     await membership.set({ state: 'ready' });
-    log.info({ epoch, appliedLsn: replicator.current.appliedLsn }, 'master ready: taking writes');
+    log.info({ epoch, appliedLsn: replicator.current.appliedLsn, logId: replicator.current.logId }, 'master ready: taking writes');
+  }
+
+  /** Step 3: appends markers until one starts this master's epoch here; returns that epoch. */
+  private async markTheLog(publisher: SyncPublisher, electedEpoch: number): Promise<number> {
+    const { replicator, log, id, pid, zk } = this.ctx;
+    const remembered = await readLogId(zk);
+    const markerTimeoutMs = this.o.markerTimeoutMs ?? this.ctx.config.workerStartTimeoutMs;
+    let epoch = electedEpoch;
+    for (;;) {
+      const { logId, genesis } = markerLogId(remembered, replicator.current);
+      const markerId = `epoch-${epoch}-${id}`;
+      const outcome = replicator.sealAtMarker(markerId, markerTimeoutMs);
+      const op = { op: 'epoch' as const, logId, ...(genesis ? { genesis: true as const } : {}) };
+      await publisher.append({ lsn: replicator.current.appliedLsn, epoch, writeId: markerId, master: pid, op });
+      const seen = await outcome;
+      if (seen === 'timeout') throw new Error('did not see its own epoch marker in syncQ');
+      if (seen === 'failed') throw new Error('replication stopped before its own epoch marker (see the reason above)');
+      if (seen === 'sealed') break;
+      // Ignored: the log holds a newer epoch than ZooKeeper's counter (ZooKeeper's data was reset, or ZK_ROOT changed),
+      // or it had begun when we took it for empty. Raise the counter above the log's and mark again with what we know
+      // now, rather than write into the void.
+      const logEpoch = replicator.current.epoch;
+      log.warn({ epoch, logEpoch, logId: replicator.current.logId }, 'our epoch marker did not count; raising the epoch and marking again');
+      epoch = await this.o.election.raiseEpoch(Math.max(logEpoch, epoch) + 1);
+    }
+    if (remembered === undefined) await recordLogId(zk, replicator.current.logId!);
+    return epoch;
   }
 
   /** Stops taking writes (in-flight groups finish), closes the syncQ publisher and the lease. */

@@ -1,11 +1,11 @@
 import { parseJson, type Channel, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
 import { DbaasError, ValidationError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
-import { QUEUES, writeMessageSchema, type WriteMessage } from '../../common/protocol/messages';
+import { QUEUES, writeMessageSchema, type SyncRecord, type WriteMessage } from '../../common/protocol/messages';
 import { describeIssues } from '../../common/protocol/requests';
 import type { ZkLease } from '../coordination/lease';
 import type { Replicator } from '../replication/replicator';
-import type { SyncPublisher } from '../replication/sync-log';
+import { LogUnavailableError, type SyncPublisher } from '../replication/sync-log';
 import type { WriteResult } from '../../common/protocol/write-result';
 import type { WorkerDatabase } from '../storage/database';
 import { applyWrite } from '../storage/queries';
@@ -15,8 +15,10 @@ export interface WriteServerOptions {
   db: WorkerDatabase;
   /** Told of every commit, so that LSN waiters and the /workers entry follow the master's own writes. */
   replicator: Replicator;
-  /** Appends to syncQ with publisher confirms. */
+  /** Appends to syncQ with publisher confirms (mandatory: an append that reaches no queue fails). */
   publisher: Pick<SyncPublisher, 'append'>;
+  /** Resolves once an appended record has been read back from syncQ in its place (the master's own-log audit). */
+  readBack: (record: SyncRecord) => Promise<void>;
   /** Checked before and after every group: a write counts only while this worker is certainly the master. */
   lease: Pick<ZkLease, 'valid'>;
   /** Reported in every reply. */
@@ -62,6 +64,7 @@ export class WriteServer {
   private readonly db: WorkerDatabase;
   private readonly replicator: Replicator;
   private readonly publisher: Pick<SyncPublisher, 'append'>;
+  private readonly readBack: (record: SyncRecord) => Promise<void>;
   private readonly lease: Pick<ZkLease, 'valid'>;
   private readonly options: { pid: number; epoch: number; prefetch: number; maxGroup: number };
   private readonly onFatal: (err: Error) => void;
@@ -71,6 +74,7 @@ export class WriteServer {
     this.db = o.db;
     this.replicator = o.replicator;
     this.publisher = o.publisher;
+    this.readBack = o.readBack;
     this.lease = o.lease;
     this.options = {
       pid: o.pid,
@@ -111,6 +115,9 @@ export class WriteServer {
           for (const [i, { msg }] of group.entries()) this.answer(msg, results[i]);
         } catch (err) {
           failed = true;
+          // syncQ is gone: nothing of the group was committed or kept. Say so (503) rather than leave the callers to
+          // time out, and ack: the refusal is the answer, the writes must not be applied later by another master.
+          if (err instanceof LogUnavailableError) for (const { msg } of group) this.answer(msg, { refused: err });
           this.log.error({ err: (err as Error).message, epoch: this.options.epoch }, 'write path failed; stopping this master');
           this.onFatal(err as Error);
         }
@@ -180,7 +187,11 @@ export class WriteServer {
         }
         lsn += 1;
         outcomes.push({ writeId, outcome: { lsn, changes: result.changes, insertedId: result.insertedId } });
-        const appended = this.publisher.append({ lsn, epoch, writeId, master: pid, op: result.resolved });
+        const record: SyncRecord = { lsn, epoch, writeId, master: pid, op: result.resolved };
+        // Kept means confirmed by the broker and read back in its place (no forged record before it).
+        const readBack = this.readBack(record);
+        const appended = Promise.all([this.publisher.append(record), readBack]).then(() => undefined);
+        readBack.catch(() => undefined);
         // Handled here too: if a later write of the group throws first, the worker stops; no rejection goes unheard.
         appended.catch(() => undefined);
         appends.push(appended);

@@ -15,13 +15,21 @@ export interface ReplicationState {
   /** Offset in syncQ of the last record consumed; -1 before the first. */
   appliedOffset: number;
   epoch: number;
+  /** The id of the log these records came from (its genesis marker's); null before the first record. */
+  logId: string | null;
+  /** The writer (PID) the current epoch's marker named: the only one whose records count in this epoch. */
+  epochMaster: number | null;
 }
+
+export const EMPTY_REPLICATION_STATE: ReplicationState = { appliedLsn: 0, appliedOffset: -1, epoch: 0, logId: null, epochMaster: null };
 
 class ReplicationRow extends Model {
   declare id: number;
   declare applied_lsn: number;
   declare applied_offset: number;
   declare epoch: number;
+  declare log_id: string | null;
+  declare epoch_master: number | null;
 }
 
 class AppliedWrite extends Model {
@@ -94,6 +102,8 @@ export class WorkerDatabase {
         applied_lsn: { type: DataTypes.INTEGER, allowNull: false },
         applied_offset: { type: DataTypes.INTEGER, allowNull: false },
         epoch: { type: DataTypes.INTEGER, allowNull: false },
+        log_id: { type: DataTypes.STRING(64), allowNull: true },
+        epoch_master: { type: DataTypes.INTEGER, allowNull: true },
       },
       { sequelize, tableName: '_replication', timestamps: false },
     );
@@ -109,18 +119,24 @@ export class WorkerDatabase {
     );
     await sequelize.query('PRAGMA journal_mode = WAL');
     await sequelize.sync();
-    await ReplicationRow.findOrCreate({ where: { id: 1 }, defaults: { id: 1, applied_lsn: 0, applied_offset: -1, epoch: 0 } });
+    await ReplicationRow.findOrCreate({ where: { id: 1 }, defaults: { id: 1, applied_lsn: 0, applied_offset: -1, epoch: 0, log_id: null, epoch_master: null } });
     return new WorkerDatabase(sequelize, tables);
   }
 
   async replicationState(transaction?: Transaction): Promise<ReplicationState> {
     const row = await ReplicationRow.findByPk(1, { transaction, rejectOnEmpty: true });
-    return { appliedLsn: row.applied_lsn, appliedOffset: row.applied_offset, epoch: row.epoch };
+    return { appliedLsn: row.applied_lsn, appliedOffset: row.applied_offset, epoch: row.epoch, logId: row.log_id, epochMaster: row.epoch_master };
   }
 
   async saveReplicationState(state: ReplicationState, transaction: Transaction): Promise<void> {
     await ReplicationRow.update(
-      { applied_lsn: state.appliedLsn, applied_offset: state.appliedOffset, epoch: state.epoch },
+      {
+        applied_lsn: state.appliedLsn,
+        applied_offset: state.appliedOffset,
+        epoch: state.epoch,
+        log_id: state.logId,
+        epoch_master: state.epochMaster,
+      },
       { where: { id: 1 }, transaction },
     );
   }

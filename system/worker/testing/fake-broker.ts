@@ -16,6 +16,8 @@ export class FakeBroker {
   delivering = true;
   /** Runs when an append reaches the stream, before the broker confirms it (a test's moment "while in flight"). */
   beforeConfirm: () => void = () => undefined;
+  /** When false, syncQ does not exist: a mandatory append is returned, then confirmed (what RabbitMQ does). */
+  routable = true;
   private readonly followers = new Set<{ next: number; onRecord: (r: FollowedRecord) => void }>();
   private readonly consumers = new Map<string, { tag: string; onMessage: (msg: ConsumeMessage | null) => void }>();
   private tags = 0;
@@ -84,8 +86,17 @@ export class FakeBroker {
         return true;
       },
     };
+    const returns: Array<(msg: unknown) => void> = [];
     const confirmChannel = {
-      sendToQueue(_queue: string, content: Buffer, _options: unknown, confirmed: (err: unknown) => void) {
+      on(event: string, handler: (msg: unknown) => void) {
+        if (event === 'return') returns.push(handler);
+      },
+      sendToQueue(_queue: string, content: Buffer, options: { mandatory?: boolean; messageId?: string }, confirmed: (err: unknown) => void) {
+        if (!broker.routable) {
+          if (options.mandatory) for (const handler of returns) handler({ content, properties: { messageId: options.messageId } });
+          setImmediate(() => confirmed(null));
+          return true;
+        }
         broker.stream.push(JSON.parse(content.toString()) as SyncRecord);
         broker.pump();
         broker.beforeConfirm();
