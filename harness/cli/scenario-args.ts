@@ -10,7 +10,7 @@ export const USAGE = `Usage: npm run scenario -- <name> [options]
 
 Runs a harness scenario against a fresh system (real RabbitMQ, ZooKeeper and worker processes or containers on
 127.0.0.1), shows progress, prints a summary table, writes reports/<timestamp>-<name>/report.{json,md,html} and exits
-1 when any checker fails (2 on a usage error).
+1 when any checker fails or cannot decide (UNKNOWN), 2 on a usage error.
 
 Options:
   --list                 list the scenarios and what they check
