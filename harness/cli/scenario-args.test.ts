@@ -1,3 +1,4 @@
+import { STALENESS_DEFAULTS } from '../checkers/staleness-checker';
 import { FAULT_KINDS } from '../nemesis/registry';
 import { parseScenarioArgs, USAGE, UsageError } from './scenario-args';
 
@@ -10,6 +11,13 @@ test('defaults, and options parsed into a run', () => {
       options: expect.objectContaining({ durationS: 45, seed: 7, environment: 'local', faults: ['kill-master', 'pause-worker'], settings: { ZK_SESSION_TIMEOUT_MS: '2000' } }),
     }),
   );
+});
+
+test('--max-stale sets the staleness bound of the mixed-load scenarios; its default is the checker\'s', () => {
+  const run = (argv: string[]) => parseScenarioArgs(argv) as Extract<ReturnType<typeof parseScenarioArgs>, { kind: 'run' }>;
+  expect(run(['master-crash', '--max-stale', '250']).options.maxStaleMs).toBe(250);
+  expect(run(['master-crash']).options.maxStaleMs).toBe(STALENESS_DEFAULTS.maxStaleMs);
+  expect(() => parseScenarioArgs(['master-crash', '--max-stale', 'soon'])).toThrow(/--max-stale must be an integer/);
 });
 
 test('--help and --list need no scenario', () => {

@@ -10,7 +10,7 @@ export const USAGE = `Usage: npm run scenario -- <name> [options]
 
 Runs a harness scenario against a fresh system (real RabbitMQ, ZooKeeper and worker processes or containers on
 127.0.0.1), shows progress, prints a summary table, writes reports/<timestamp>-<name>/report.{json,md,html} and exits
-1 when any checker fails (2 on a usage error).
+1 when any checker fails or cannot decide (UNKNOWN), 2 on a usage error.
 
 Options:
   --list                 list the scenarios and what they check
@@ -20,6 +20,8 @@ Options:
   --clients N            concurrent clients of the workload (default ${DEFAULT_OPTIONS.clients})
   --seed N               seed of the random choices (fault order, read/write mix) (default ${DEFAULT_OPTIONS.seed})
   --faults A,B,...       faults 'chaos' picks from (default: ${DEFAULT_OPTIONS.faults.join(',')})
+  --max-stale MS         longest a read may still miss an acknowledged write, for the staleness checker of
+                         master-crash, slave-crash and chaos (default ${DEFAULT_OPTIONS.maxStaleMs})
   --env local|docker     where the system runs (default ${DEFAULT_OPTIONS.environment})
   --set KEY=VALUE        a setting of the system under test (repeatable; README.md, Configuration), e.g. --set ZK_SESSION_TIMEOUT_MS=2000
   --out DIR              parent directory of reports (default reports)
@@ -63,6 +65,7 @@ export function parseScenarioArgs(argv: string[]): ParsedArgs {
         seed: { type: 'string' },
         env: { type: 'string' },
         faults: { type: 'string' },
+        'max-stale': { type: 'string' },
         set: { type: 'string', multiple: true },
         out: { type: 'string' },
       },
@@ -100,6 +103,7 @@ export function parseScenarioArgs(argv: string[]): ParsedArgs {
       clients: int('clients', values.clients, DEFAULT_OPTIONS.clients, 1, 256),
       seed: int('seed', values.seed, DEFAULT_OPTIONS.seed, 0, 2 ** 31 - 1),
       faults,
+      maxStaleMs: int('max-stale', values['max-stale'], DEFAULT_OPTIONS.maxStaleMs, 0, 600000),
       settings,
     },
   };

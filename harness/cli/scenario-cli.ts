@@ -1,4 +1,5 @@
 import { loadConfig } from '../../system/common/config/config';
+import { validityWord } from '../core/checker';
 import { createEnvironment } from '../environment/environments';
 import { formatSummary } from '../report/print-summary';
 import { writeReport } from '../report/write-report';
@@ -22,8 +23,10 @@ async function main(): Promise<number> {
   const written = writeReport(report, { root: args.outDir });
   console.log(formatSummary(report, written.summary, { color: process.stdout.isTTY }));
   console.log(`report: ${written.html}\n        ${written.markdown}\n        ${written.json}`);
-  console.log(report.valid ? `PASS ${scenario.name}` : `FAIL ${scenario.name}: ${report.verdicts.filter((v) => !v.valid).map((v) => v.checker).join(', ')}`);
-  return report.valid ? 0 : 1;
+  const notPassed = report.verdicts.filter((v) => v.valid !== true).map((v) => `${v.checker} ${validityWord(v.valid)}`);
+  console.log(report.valid === true ? `PASS ${scenario.name}` : `${validityWord(report.valid)} ${scenario.name}: ${notPassed.join(', ')}`);
+  // An undecided checker fails the command too: CI must not read "could not tell" as "correct".
+  return report.valid === true ? 0 : 1;
 }
 
 const interrupt = new AbortController();

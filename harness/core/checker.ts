@@ -11,9 +11,27 @@ export interface Threshold {
   pass: boolean;
 }
 
+/**
+ * Jepsen's three answers: the history satisfies the property (true), violates it (false), or is too thin to decide
+ * ('unknown', e.g. no read answered that could show the property). An unknown is not a pass: nothing was shown.
+ */
+export type Validity = true | false | 'unknown';
+
+/** The validity of several verdicts together: one violation decides, else one undecided, else valid. An empty list
+ * is false, since a run that judged nothing proved nothing. */
+export function mergeValidity(all: readonly Validity[]): Validity {
+  if (all.length === 0 || all.includes(false)) return false;
+  return all.includes('unknown') ? 'unknown' : true;
+}
+
+/** The word the tables print for a validity. */
+export function validityWord(v: Validity): 'PASS' | 'FAIL' | 'UNKNOWN' {
+  return v === true ? 'PASS' : v === false ? 'FAIL' : 'UNKNOWN';
+}
+
 export interface Verdict {
   checker: string;
-  valid: boolean;
+  valid: Validity;
   /** One line a person reads first: why it passed or failed. */
   summary: string;
   thresholds: Threshold[];

@@ -21,6 +21,14 @@ export interface Operation {
   kind: OpKind;
   /** For writes: the unique tag written with the row, to find it on every replica afterwards. */
   key?: string;
+  /** For writes: the run-wide number of the write (0, 1, 2... as issued); reads name the writes they saw by it. */
+  writeSeq?: number;
+  /** For reads of the written rows: the writes the reply held, as write numbers in ranges ("0-41,43,45-47", see
+   * ranges.ts). A read mostly sees a prefix of the writes, so this stays short where a list of keys would grow with
+   * every write and make the history quadratic. Absent for reads that do not look at the written rows. */
+  saw?: string;
+  /** For reads: the minLsn the request carried (the highest LSN its client had seen); absent for a plain read. */
+  minLsn?: number;
   startedAt: number;
   endedAt: number;
   outcome: Outcome;
@@ -28,8 +36,10 @@ export interface Operation {
   status: number;
   /** PID of the worker that answered, when the reply says so. */
   worker?: number;
-  /** LSN of an acknowledged write. */
+  /** LSN of an acknowledged write; for a read, the LSN its reply carries (the replica's applied LSN when it read). */
   lsn?: number;
+  /** Epoch of the master that acknowledged a write, when the reply carries one (the fencing checker uses it). */
+  epoch?: number;
   error?: string;
 }
 

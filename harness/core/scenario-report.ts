@@ -1,5 +1,5 @@
 import type { EnvironmentName } from '../environment/environment';
-import type { Verdict } from './checker';
+import type { Validity, Verdict } from './checker';
 import type { History } from './history';
 import type { LoadRun } from './load-run';
 
@@ -18,6 +18,6 @@ export interface ScenarioReport {
   history: History;
   load: LoadRun[];
   verdicts: Verdict[];
-  /** True when every verdict is valid. */
-  valid: boolean;
+  /** The verdicts merged (mergeValidity): false when one fails, 'unknown' when one could not decide, else true. */
+  valid: Validity;
 }

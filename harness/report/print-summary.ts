@@ -1,3 +1,4 @@
+import { validityWord, type Validity } from '../core/checker';
 import type { ScenarioReport } from '../core/scenario-report';
 import { fmtActual, fmtMs, fmtNum, fmtPct } from './format';
 import type { HistorySummary } from './summarize-history';
@@ -45,7 +46,7 @@ function wrap(text: string, width: number): string[] {
 
 export function formatSummary(report: ScenarioReport, s: HistorySummary, options: PrintOptions = {}): string {
   const paint = (code: number, t: string) => (options.color ? `\x1b[${code}m${t}\x1b[0m` : t);
-  const verdictWord = (ok: boolean) => (ok ? paint(32, 'PASS') : paint(31, 'FAIL'));
+  const verdictWord = (v: Validity) => paint(v === true ? 32 : v === false ? 31 : 33, validityWord(v));
   const width = options.summaryWidth ?? 60;
 
   const rows: string[][] = [];

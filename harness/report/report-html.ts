@@ -1,3 +1,4 @@
+import { validityWord } from '../core/checker';
 import type { ScenarioReport } from '../core/scenario-report';
 import { escapeHtml as e } from './escape';
 import { fmtActual, fmtMs, fmtNum, fmtPct, fmtRelS } from './format';
@@ -16,7 +17,7 @@ main{max-width:1160px;margin:0 auto;padding:24px}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 10px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .meta{color:#555;font-size:14px}.desc{margin:8px 0 0}
 .badge{display:inline-block;padding:4px 14px;border-radius:6px;font-weight:700;color:#fff;font-size:18px;vertical-align:middle;margin-left:10px}
-.pass{background:#1e7b34}.fail{background:#b42318}
+.pass{background:#1e7b34}.fail{background:#b42318}.unknown{background:#8a6d00}
 .figures{display:flex;flex-wrap:wrap;gap:10px;margin-top:16px}
 .fig{background:#fff;border:1px solid #dde;border-radius:8px;padding:8px 14px;min-width:130px}
 .fig b{display:block;font-size:20px}.fig span{color:#555;font-size:13px}
@@ -25,7 +26,7 @@ th,td{border:1px solid #d8dbe0;padding:5px 10px;text-align:left;vertical-align:t
 th{background:#eef0f4}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.lim{white-space:nowrap}
 table.verdicts{width:100%}table.verdicts td:first-child{width:42%}
 tr.ok td.res{background:#dcf3e2;color:#14532d;font-weight:700}tr.bad td.res{background:#fde2e0;color:#8a1c12;font-weight:700}
-tr.bad{background:#fff6f5}
+tr.bad{background:#fff6f5}tr.unk td.res{background:#fdf3c8;color:#6b5200;font-weight:700}
 figure{margin:14px 0 22px;background:#fff;border:1px solid #dde;border-radius:8px;padding:8px}
 figure svg{max-width:100%;height:auto;display:block}
 figcaption{color:#555;font-size:13px;margin:4px 6px}
@@ -37,11 +38,11 @@ code{background:#eef0f4;padding:1px 4px;border-radius:3px}
 function verdictRows(report: ScenarioReport): string {
   const rows: string[] = [];
   for (const v of report.verdicts) {
-    const cls = v.valid ? 'ok' : 'bad';
+    const cls = v.valid === true ? 'ok' : v.valid === false ? 'bad' : 'unk';
     const span = Math.max(1, v.thresholds.length);
     const head = `<td rowspan="${span}"><b>${e(v.checker)}</b><br><span class="meta">${e(v.summary)}</span></td>`;
     if (v.thresholds.length === 0) {
-      rows.push(`<tr class="${cls}">${head}<td colspan="3">no thresholds</td><td class="res">${v.valid ? 'PASS' : 'FAIL'}</td></tr>`);
+      rows.push(`<tr class="${cls}">${head}<td colspan="3">no thresholds</td><td class="res">${validityWord(v.valid)}</td></tr>`);
       continue;
     }
     v.thresholds.forEach((t, i) => {
@@ -96,21 +97,21 @@ function kvTable(obj: Record<string, unknown>): string {
 export function renderHtml(report: ScenarioReport, summary: HistorySummary): string {
   const time = timeCharts(report);
   const load = loadCharts(report);
-  const failed = report.verdicts.filter((v) => !v.valid).length;
+  const passed = report.verdicts.filter((v) => v.valid === true).length;
   const fig = (value: string, label: string) => `<div class="fig"><b>${e(value)}</b><span>${e(label)}</span></div>`;
   const started = new Date(report.startedAt).toISOString();
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(report.scenario)}: ${report.valid ? 'PASS' : 'FAIL'}</title>
+<title>${e(report.scenario)}: ${validityWord(report.valid)}</title>
 <style>${CSS}</style></head>
 <body><main>
-<h1>${e(report.scenario)} <span class="badge ${report.valid ? 'pass' : 'fail'}">${report.valid ? 'PASS' : 'FAIL'}</span></h1>
+<h1>${e(report.scenario)} <span class="badge ${report.valid === true ? 'pass' : report.valid === false ? 'fail' : 'unknown'}">${validityWord(report.valid)}</span></h1>
 <div class="meta">${e(started)} · ${fmtNum((report.endedAt - report.startedAt) / 1000)} s · environment <b>${e(report.environment)}</b> · ${report.machine.cores} cores, ${e(report.machine.node)}, ${e(report.machine.platform)}</div>
 <p class="desc">${e(report.description)}</p>
 <div class="figures">
-${fig(`${report.verdicts.length - failed}/${report.verdicts.length}`, 'checkers passed')}
+${fig(`${passed}/${report.verdicts.length}`, 'checkers passed')}
 ${fig(String(summary.counts.all.total), 'operations')}
 ${fig(fmtPct(summary.counts.all.total ? summary.counts.all.ok / summary.counts.all.total : null), 'acknowledged')}
 ${fig(`${summary.counts.all.unknown}`, 'unknown outcome')}

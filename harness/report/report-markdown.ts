@@ -1,3 +1,4 @@
+import { validityWord } from '../core/checker';
 import type { ScenarioReport } from '../core/scenario-report';
 import { escapeMarkdownCell as c } from './escape';
 import { fmtActual, fmtMs, fmtNum, fmtPct, fmtRelS } from './format';
@@ -14,8 +15,8 @@ function table(headers: string[], rows: Array<Array<string | number>>): string {
 
 export function renderMarkdown(report: ScenarioReport, s: HistorySummary): string {
   const out: string[] = [];
-  const passed = report.verdicts.filter((v) => v.valid).length;
-  out.push(`# ${report.scenario}: ${report.valid ? 'PASS' : 'FAIL'}`, '');
+  const passed = report.verdicts.filter((v) => v.valid === true).length;
+  out.push(`# ${report.scenario}: ${validityWord(report.valid)}`, '');
   out.push(report.description, '');
   out.push(
     `- started: ${new Date(report.startedAt).toISOString()}, lasted ${fmtNum((report.endedAt - report.startedAt) / 1000)} s, environment \`${report.environment}\``,
@@ -27,7 +28,7 @@ export function renderMarkdown(report: ScenarioReport, s: HistorySummary): strin
   );
 
   out.push('## Verdicts', '');
-  out.push(table(['checker', 'result', 'summary'], report.verdicts.map((v) => [v.checker, v.valid ? 'PASS' : 'FAIL', v.summary])), '');
+  out.push(table(['checker', 'result', 'summary'], report.verdicts.map((v) => [v.checker, validityWord(v.valid), v.summary])), '');
   const thresholds = report.verdicts.flatMap((v) => v.thresholds.map((t) => [v.checker, t.name, fmtActual(t.actual, t.unit), t.limit, t.pass ? 'pass' : 'FAIL']));
   if (thresholds.length) out.push('### Thresholds', '', table(['checker', 'threshold', 'actual', 'limit', 'result'], thresholds), '');
 

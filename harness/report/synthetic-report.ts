@@ -1,4 +1,4 @@
-import type { Verdict } from '../core/checker';
+import { mergeValidity, type Verdict } from '../core/checker';
 import type { FaultWindow, Operation, TopologySample, WorkerSample } from '../core/history';
 import { HistoryRecorder } from '../core/history';
 import type { LoadRun } from '../core/load-run';
@@ -174,7 +174,7 @@ export function syntheticReport(options: SyntheticOptions = {}): ScenarioReport 
     valid: false,
   };
   report.verdicts = syntheticVerdicts(report);
-  report.valid = report.verdicts.every((v) => v.valid);
+  report.valid = mergeValidity(report.verdicts.map((v) => v.valid));
   return report;
 }
 

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { loadConfig } from '../../system/common/config/config';
-import type { Verdict } from '../core/checker';
+import { mergeValidity, type Verdict } from '../core/checker';
 import { HistoryRecorder } from '../core/history';
 import type { ScenarioReport } from '../core/scenario-report';
 import type { Environment } from '../environment/environment';
@@ -108,7 +108,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
     history,
     load,
     verdicts,
-    valid: verdicts.length > 0 && verdicts.every((v) => v.valid),
+    valid: mergeValidity(verdicts.map((v) => v.valid)),
   };
 }
 

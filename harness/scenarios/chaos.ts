@@ -31,6 +31,6 @@ export const chaos: Scenario = {
     }
   },
   // Broker and ZooKeeper restarts take every worker down at once: availability is reported, not judged.
-  checkers: () => faultCheckers({ maxElectionMs: 15000, maxConvergenceMs: 30000, maxUnavailableDuringFault: 1 }),
+  checkers: (o) => faultCheckers({ maxElectionMs: 15000, maxConvergenceMs: 30000, maxUnavailableDuringFault: 1, maxStaleMs: o.maxStaleMs }),
   collectsFinalState: true,
 };

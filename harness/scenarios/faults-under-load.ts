@@ -2,7 +2,11 @@ import { abortableSleep } from '../core/abortable-sleep';
 import { AvailabilityChecker } from '../checkers/availability-checker';
 import { ConvergenceChecker } from '../checkers/convergence-checker';
 import { ElectionChecker } from '../checkers/election-checker';
+import { FencingChecker } from '../checkers/fencing-checker';
 import { LatencyChecker } from '../checkers/latency-checker';
+import { PrefixChecker } from '../checkers/prefix-checker';
+import { ReadYourWritesChecker } from '../checkers/read-your-writes-checker';
+import { StalenessChecker } from '../checkers/staleness-checker';
 import { WriteIntegrityChecker } from '../checkers/write-integrity-checker';
 import type { Checker } from '../core/checker';
 import type { FaultKind } from '../core/history';
@@ -45,13 +49,20 @@ export async function faultsUnderLoad(ctx: ScenarioContext, fault: Fault<FaultKi
   }
 }
 
-/** What every fault scenario promises: right elections, no write lost or doubled, replicas converge, service goes on. */
-export function faultCheckers(o: { maxElectionMs?: number; maxConvergenceMs?: number; maxUnavailableDuringFault?: number } = {}): Checker[] {
+/** What every fault scenario promises: right elections, no write lost or doubled, reads that show a prefix of the log
+ * (their own writes included, none stale for long), fenced masters, replicas converge, service goes on. */
+export function faultCheckers(
+  o: { maxElectionMs?: number; maxConvergenceMs?: number; maxUnavailableDuringFault?: number; maxStaleMs?: number } = {},
+): Checker[] {
   // Only limits that are set: an explicit undefined would override the checkers' defaults.
-  const { maxElectionMs, maxConvergenceMs, maxUnavailableDuringFault } = o;
+  const { maxElectionMs, maxConvergenceMs, maxUnavailableDuringFault, maxStaleMs } = o;
   return [
     new ElectionChecker(maxElectionMs === undefined ? {} : { maxElectionMs }),
     new WriteIntegrityChecker(),
+    new ReadYourWritesChecker(),
+    new PrefixChecker(),
+    new StalenessChecker(maxStaleMs === undefined ? {} : { maxStaleMs }),
+    new FencingChecker(),
     new ConvergenceChecker(maxConvergenceMs === undefined ? {} : { maxConvergenceMs }),
     new AvailabilityChecker(maxUnavailableDuringFault === undefined ? {} : { maxUnavailableDuringFault }),
     new LatencyChecker(),

@@ -11,6 +11,6 @@ export const masterCrash: Scenario = {
     'replicas converge, writes resume.',
   settings: () => FIXED_TWO_SLAVES,
   run: (ctx) => faultsUnderLoad(ctx, killMaster, KILLS),
-  checkers: () => faultCheckers(),
+  checkers: (o) => faultCheckers({ maxStaleMs: o.maxStaleMs }),
   collectsFinalState: true,
 };

@@ -1,3 +1,4 @@
+import { STALENESS_DEFAULTS } from '../checkers/staleness-checker';
 import type { Checker } from '../core/checker';
 import type { FaultKind, HistoryRecorder } from '../core/history';
 import type { LoadRun } from '../core/load-run';
@@ -20,6 +21,8 @@ export interface ScenarioOptions {
   seed: number;
   /** Faults the chaos scenario chooses from (default: all). */
   faults: FaultKind[];
+  /** Longest a read may still miss an acknowledged write, ms (the staleness checker of the mixed-load scenarios). */
+  maxStaleMs: number;
   /** Extra configuration for the system under test (--set KEY=VALUE). */
   settings: Record<string, string>;
 }
@@ -32,6 +35,7 @@ export const DEFAULT_OPTIONS: ScenarioOptions = {
   clients: 4,
   seed: 1,
   faults: [...FAULT_KINDS],
+  maxStaleMs: STALENESS_DEFAULTS.maxStaleMs,
   settings: {},
 };
 

@@ -11,6 +11,6 @@ export const slaveCrash: Scenario = {
     'replicas converge.',
   settings: () => FIXED_TWO_SLAVES,
   run: (ctx) => faultsUnderLoad(ctx, killSlave, KILLS),
-  checkers: () => faultCheckers(),
+  checkers: (o) => faultCheckers({ maxStaleMs: o.maxStaleMs }),
   collectsFinalState: true,
 };

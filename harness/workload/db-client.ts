@@ -1,14 +1,26 @@
 import type { HistoryRecorder, Operation, Outcome } from '../core/history';
+import { encodeRanges } from '../core/ranges';
 import type { HttpClient } from '../testing/http-client';
+import type { WriteKeys } from './write-keys';
 
 /** The user every harness ride belongs to; rides carry the write's key in their timestamp column. */
 export const HARNESS_USER = 'harness';
 
+type Reply = { worker?: number; lsn?: number; epoch?: number; rows?: Array<Record<string, unknown>>; error?: { message: string } };
+
+/** What a reply adds to the recorded operation besides status and outcome. */
+type Extra = Partial<Pick<Operation, 'key' | 'writeSeq' | 'minLsn'>>;
+
 /*
  * A client of the DBaaS that records each operation it issues. Outcomes are judged conservatively: only a 4xx is a
  * definite failure; a 5xx or no answer may have reached a worker, so it is unknown.
+ * Like a RideShare service, a client remembers the highest LSN any reply gave it, so that a read can ask for
+ * read-your-writes with it (minLsn).
  */
 export class DbClient {
+  /** Highest LSN seen in an acknowledged reply: this client's session position. */
+  private lsnSeen = 0;
+
   constructor(
     private readonly http: HttpClient,
     private readonly recorder: HistoryRecorder,
@@ -21,39 +33,60 @@ export class DbClient {
     return kind === 'write' ? 'unknown' : status === 0 ? 'unknown' : 'failed';
   }
 
+  /** A read that does not look at what was written (the autoscaler's bursts count reads, whatever they read). */
   async read(): Promise<Operation> {
-    return this.issue('read', undefined, '/api/v1/db/read', { table: 'users', columns: ['username'], where: { username: HARNESS_USER } });
+    return this.issue('read', '/api/v1/db/read', { table: 'users', columns: ['username'], where: { username: HARNESS_USER } }, {});
   }
 
-  /** Inserts one ride tagged with `key`. */
-  async write(key: string): Promise<Operation> {
-    return this.issue('write', key, '/api/v1/db/write', {
-      op: 'insert',
-      table: 'rides',
-      values: { created_by: HARNESS_USER, timestamp: key, starts_at: Date.now(), source: 1, destination: 2 },
+  /**
+   * Reads every ride the harness wrote and records which of this run's writes the reply held (by write number), so
+   * that checkers can judge what a read saw. With `session`, the read carries minLsn = the highest LSN this client
+   * has seen (none before its first acknowledged reply), i.e. asks for read-your-writes.
+   */
+  async readWrites(keys: WriteKeys, session: boolean): Promise<Operation> {
+    const minLsn = session && this.lsnSeen > 0 ? this.lsnSeen : undefined;
+    const body = { table: 'rides', columns: ['timestamp'], where: { created_by: HARNESS_USER }, ...(minLsn !== undefined ? { minLsn } : {}) };
+    return this.issue('read', '/api/v1/db/read', body, { minLsn }, (rows) => {
+      const seqs = rows.map((row) => keys.seqOf(row.timestamp)).filter((n): n is number => n !== undefined);
+      return encodeRanges(seqs);
     });
   }
 
-  private async issue(kind: 'read' | 'write', key: string | undefined, path: string, body: unknown): Promise<Operation> {
+  /** Inserts one ride tagged with `key`; `writeSeq` is its write number (WriteKeys) when it has one. */
+  async write(key: string, writeSeq?: number): Promise<Operation> {
+    const body = { op: 'insert', table: 'rides', values: { created_by: HARNESS_USER, timestamp: key, starts_at: Date.now(), source: 1, destination: 2 } };
+    return this.issue('write', '/api/v1/db/write', body, { key, writeSeq });
+  }
+
+  private async issue(kind: 'read' | 'write', path: string, body: unknown, extra: Extra, saw?: (rows: Array<Record<string, unknown>>) => string): Promise<Operation> {
     const startedAt = Date.now();
+    const base = { client: this.id, kind, ...definedOnly(extra) };
     try {
-      const r = await this.http.post<{ worker?: number; lsn?: number; error?: { message: string } }>(path, body);
+      const r = await this.http.post<Reply | undefined>(path, body);
+      const outcome = DbClient.outcome(kind, r.status);
+      const reply = r.body;
+      if (outcome === 'ok' && typeof reply?.lsn === 'number') this.lsnSeen = Math.max(this.lsnSeen, reply.lsn);
       return this.recorder.record({
-        client: this.id,
-        kind,
-        key,
+        ...base,
         startedAt,
         endedAt: Date.now(),
-        outcome: DbClient.outcome(kind, r.status),
+        outcome,
         status: r.status,
-        worker: r.body?.worker,
-        lsn: r.body?.lsn,
-        error: r.status >= 300 ? r.body?.error?.message : undefined,
+        worker: reply?.worker,
+        lsn: reply?.lsn,
+        ...(typeof reply?.epoch === 'number' ? { epoch: reply.epoch } : {}),
+        ...(saw && outcome === 'ok' && Array.isArray(reply?.rows) ? { saw: saw(reply.rows) } : {}),
+        error: r.status >= 300 ? reply?.error?.message : undefined,
       });
     } catch (err) {
-      return this.recorder.record({ client: this.id, kind, key, startedAt, endedAt: Date.now(), outcome: 'unknown', status: 0, error: (err as Error).message });
+      return this.recorder.record({ ...base, startedAt, endedAt: Date.now(), outcome: 'unknown', status: 0, error: (err as Error).message });
     }
   }
+}
+
+/** Leaves out undefined fields, so that report.json does not carry them as nulls. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Creates the user the harness's rides refer to (idempotent: an existing user is fine). */

@@ -5,7 +5,7 @@ import { QUEUES } from '../../common/protocol/messages';
 import { describeIssues, readRequestSchema } from '../../common/protocol/requests';
 import type { Replicator } from '../replication/replicator';
 import type { WorkerDatabase } from '../storage/database';
-import { runRead } from '../storage/queries';
+import { runSnapshotRead } from '../storage/queries';
 import { errorReply, reply } from './replies';
 
 export interface ReadServerOptions {
@@ -62,9 +62,11 @@ export class ReadServer {
           `replica ${this.options.pid} is behind: applied LSN ${this.replicator.current.appliedLsn} < minLsn ${req.minLsn} after ${this.options.minLsnWaitMs} ms`,
         );
       }
-      const lsn = this.replicator.current.appliedLsn;
-      const rows = await runRead(this.db, req);
-      reply(channel, msg, { ok: true, worker: this.options.pid, lsn, rows });
+      // The reply's LSN must be that of the state the rows show (a client passes it on as minLsn): taken from memory
+      // before the read, it lagged whenever a replication batch committed during the read.
+      const before = this.replicator.current.appliedLsn;
+      const { rows, lsn } = await runSnapshotRead(this.db, req);
+      reply(channel, msg, { ok: true, worker: this.options.pid, lsn: lsn ?? before, rows });
     } catch (err) {
       if (!(err instanceof ValidationError || err instanceof TimeoutError)) this.log.error({ err: (err as Error).message }, 'read failed');
       reply(channel, msg, errorReply(this.options.pid, err));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkerDatabase } from './database';
+import { runSnapshotRead } from './queries';
 
 /*
  * The settings every transaction must run with. Sequelize opens a connection per transaction, so a PRAGMA set once
@@ -22,6 +23,23 @@ test('every transaction connection has synchronous = NORMAL and foreign keys on'
       // 1 = NORMAL (FULL would be 2, the default that made every commit wait for an fsync).
       expect(pragmas).toEqual({ sync: 1, fk: 1 });
     }
+  } finally {
+    await db.sequelize.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a snapshot read gives the rows and the applied LSN stored with them, without the extra column', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbaas-db-'));
+  const db = await WorkerDatabase.open(path.join(dir, 'worker.sqlite'));
+  try {
+    expect(await runSnapshotRead(db, { table: 'users', columns: ['username'] })).toEqual({ rows: [], lsn: undefined });
+    await db.transaction(async (t) => {
+      await db.tables.users.create({ username: 'alice', password: 'x' }, { transaction: t });
+      await db.saveReplicationState({ appliedLsn: 7, appliedOffset: 3, epoch: 1 }, t);
+    });
+    expect(await runSnapshotRead(db, { table: 'users', columns: ['username'] })).toEqual({ rows: [{ username: 'alice' }], lsn: 7 });
+    expect(await runSnapshotRead(db, { table: 'users' })).toEqual({ rows: [{ username: 'alice', password: 'x' }], lsn: 7 });
   } finally {
     await db.sequelize.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -40,6 +40,32 @@ export async function runRead(db: WorkerDatabase, req: ReadRequest): Promise<Rec
   return rows as unknown as Record<string, unknown>[];
 }
 
+/** The extra column a snapshot read selects: no table has a column of that name. */
+const SNAPSHOT_LSN = '__snapshot_applied_lsn';
+
+/**
+ * A read's rows together with the applied LSN of the very state they come from. One SELECT is one SQLite snapshot, so
+ * the LSN is selected in it, next to each row; read from memory before or after, it could disagree with the rows
+ * whenever a replication batch commits (on its own connection) while the read runs. No rows: `lsn` is undefined
+ * (the caller's LSN from before the read is then right: the snapshot is at least that recent and shows nothing).
+ */
+export async function runSnapshotRead(db: WorkerDatabase, req: ReadRequest): Promise<{ rows: Record<string, unknown>[]; lsn?: number }> {
+  const lsn: [ReturnType<typeof db.sequelize.literal>, string] = [db.sequelize.literal('(SELECT applied_lsn FROM _replication WHERE id = 1)'), SNAPSHOT_LSN];
+  const rows = (await db.tables[req.table].findAll({
+    attributes: req.columns ? [...req.columns, lsn] : { include: [lsn] },
+    where: toWhere(req.where),
+    order: req.orderBy?.map((o) => [o.column, o.direction.toUpperCase()]),
+    limit: req.limit,
+    raw: true,
+  })) as unknown as Record<string, unknown>[];
+  let at: number | undefined;
+  for (const row of rows) {
+    at = Number(row[SNAPSHOT_LSN]);
+    delete row[SNAPSHOT_LSN];
+  }
+  return { rows, lsn: at };
+}
+
 /**
  * Inserts rows, keys included, into one table with one multi-row INSERT (all or nothing: SQLite undoes a failed
  * statement). It skips the model's validation and coercion: only for replicated rows, which the master already wrote
