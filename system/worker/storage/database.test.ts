@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkerDatabase } from './database';
+import { EMPTY_REPLICATION_STATE, WorkerDatabase } from './database';
 import { runSnapshotRead } from './queries';
 
 /*
@@ -36,7 +36,7 @@ test('a snapshot read gives the rows and the applied LSN stored with them, witho
     expect(await runSnapshotRead(db, { table: 'users', columns: ['username'] })).toEqual({ rows: [], lsn: undefined });
     await db.transaction(async (t) => {
       await db.tables.users.create({ username: 'alice', password: 'x' }, { transaction: t });
-      await db.saveReplicationState({ appliedLsn: 7, appliedOffset: 3, epoch: 1 }, t);
+      await db.saveReplicationState({ ...EMPTY_REPLICATION_STATE, appliedLsn: 7, appliedOffset: 3, epoch: 1 }, t);
     });
     expect(await runSnapshotRead(db, { table: 'users', columns: ['username'] })).toEqual({ rows: [{ username: 'alice' }], lsn: 7 });
     expect(await runSnapshotRead(db, { table: 'users' })).toEqual({ rows: [{ username: 'alice', password: 'x' }], lsn: 7 });
