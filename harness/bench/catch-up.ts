@@ -43,6 +43,12 @@ async function trial(sys: BenchSystem, tail: number): Promise<CatchUpTrial> {
   return { fromStartMs: doneAt - startedAt, fromRegistrationMs: doneAt - registeredAt };
 }
 
+async function readyMaster(sys: BenchSystem): Promise<WorkerView> {
+  let master: WorkerView | undefined;
+  await waitUntil('a ready master', async () => !!(master = (await workers(sys.http)).find((w) => w.role === 'master' && w.state === 'ready')), 120000, 50);
+  return master as WorkerView;
+}
+
 /** Catch-up: a new slave replaying a log of N writes, for each N, over several trials. */
 export async function runCatchUp(ctx: BenchContext, o: BenchOptions, log: Log): Promise<SectionReport> {
   const env = { INITIAL_SLAVES: '1', MAX_SLAVES: '2', ZNODE_UPDATE_MS: String(ZNODE_UPDATE_MS) };
@@ -54,10 +60,11 @@ export async function runCatchUp(ctx: BenchContext, o: BenchOptions, log: Log): 
       'with publisher confirms, as a master appends them; 100,000 writes through the HTTP API would take minutes. ' +
       'Then, per trial, one more slave is started through the supervisor (as autoscaling does) and timed until its ' +
       `applied LSN, as published in its ZooKeeper znode every ${ZNODE_UPDATE_MS} ms and read through GET /api/v1/workers, ` +
-      'reaches the tail of the log; the slave is then stopped again. "From start" counts from the scale request ' +
+      'reaches the tail of the log; the slave is then stopped again. The filled records are appended in the live ' +
+      "master's name; that master reads its log back, refuses records it did not write and stops, and a slave that " +
+      'applied them takes over, so the trials replay a log a real history could have written. "From start" counts from the scale request ' +
       '(process start, Node and tsx boot, connections, replay); "from registration" from the first sight of its znode ' +
-      '(replay only, minus the little it did before registering). The filled records are not in the master\'s own ' +
-      'database (it does not read the log), which does not matter to a slave replaying it.',
+      '(replay only, minus the little it did before registering).',
   );
   section.config = { sizes: o.catchupSizes, trials: o.catchupTrials, 'system env': env };
   log('catch-up: starting the system (1 master, 1 slave)');
@@ -65,14 +72,18 @@ export async function runCatchUp(ctx: BenchContext, o: BenchOptions, log: Log): 
   try {
     await waitForTopology(sys.http, 1, 120000);
     const first = await mustWrite(sys.http, { op: 'insert', table: 'users', values: { username: BENCH_USER, password: 'a'.repeat(40) } });
-    await sleep(4 * ZNODE_UPDATE_MS);
-    const master = (await workers(sys.http)).find((w) => w.role === 'master');
-    if (!master) throw new Error('no master');
-    const pos: LogPosition = { lsn: first.lsn, epoch: master.epoch ?? 1, master: master.pid };
-    let tail = pos.lsn;
+    let tail = first.lsn;
+    let held = 0;
     for (const size of o.catchupSizes) {
+      await sleep(4 * ZNODE_UPDATE_MS);
+      const master = await readyMaster(sys);
+      // The records continue the live master's sequence, in its name: replicas take them as its writes. The master
+      // itself reads its log back and stops on records it did not write (#18), so a slave that applied them takes
+      // over (and the supervisor starts a new slave, which replays everything): the log is then one that a real
+      // history could have written.
+      const pos: LogPosition = { lsn: tail, epoch: master.epoch ?? 1, master: master.pid };
       const from = tail + 1;
-      const to = pos.lsn + size;
+      const to = tail + (size - held);
       const fillStart = Date.now();
       let reported = 0;
       await fillSyncLog(sys.rabbitmqUrl, pos, from, to, (lsn) => {
@@ -82,11 +93,21 @@ export async function runCatchUp(ctx: BenchContext, o: BenchOptions, log: Log): 
         }
       });
       tail = to;
+      held = size;
       const fillMs = Date.now() - fillStart;
-      // The slave already running replays the new records too; let it finish so it does not compete with the trials.
-      const liveStart = Date.now();
-      await waitUntil(`the running slave to reach LSN ${tail}`, async () => (await workers(sys.http)).some((w) => w.role === 'slave' && (w.appliedLsn ?? 0) >= tail), CATCH_UP_LIMIT_MS, 50);
-      log(`catch-up: log holds ${size} writes (filled ${to - from + 1} in ${fillMs} ms; the running slave applied them in ${Date.now() - liveStart} ms)`);
+      // Let the takeover and the replacement slave finish, so that they do not compete with the trials.
+      const settleStart = Date.now();
+      await waitUntil(
+        `a new master and a slave at LSN ${tail}`,
+        async () => {
+          const now = await workers(sys.http);
+          const m = now.find((w) => w.role === 'master' && w.state === 'ready');
+          return !!m && m.pid !== master.pid && now.some((w) => w.role === 'slave' && w.state === 'ready' && (w.appliedLsn ?? 0) >= tail);
+        },
+        CATCH_UP_LIMIT_MS,
+        50,
+      );
+      log(`catch-up: log holds ${size} writes (filled ${to - from + 1} in ${fillMs} ms; takeover and a replayed slave in ${Date.now() - settleStart} ms)`);
       const trials: CatchUpTrial[] = [];
       for (let t = 1; t <= o.catchupTrials; t++) {
         const r = await trial(sys, tail);
