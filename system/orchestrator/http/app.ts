@@ -5,7 +5,7 @@ import type { Logger } from '../../common/logging/logger';
 import { describeIssues, readRequestSchema, writeRequestSchema } from '../../common/protocol/requests';
 import type { RpcClient } from '../queue/rpc-client';
 import type { Supervisor } from '../supervision/supervisor';
-import { requireToken } from './auth';
+import { requireToken } from '../../common/http/auth';
 import type { OrchestratorMetrics } from './metrics';
 
 export interface AppDeps {

@@ -10,12 +10,14 @@ export interface GatewayOptions {
   usersUrl: string;
   ridesUrl: string;
   timeoutMs: number;
+  /** DBAAS_TOKEN: guards db/clear and DELETE _count. */
+  token: string | undefined;
   log: Logger;
 }
 
 export async function startGateway(o: GatewayOptions): Promise<RunningServer> {
   const agent = new http.Agent({ keepAlive: true });
-  const app = createGatewayApp({ upstreams: { users: o.usersUrl, rides: o.ridesUrl }, timeoutMs: o.timeoutMs, agent, log: o.log });
+  const app = createGatewayApp({ upstreams: { users: o.usersUrl, rides: o.ridesUrl }, timeoutMs: o.timeoutMs, agent, token: o.token, log: o.log });
   const server = await listen(app, o.port, o.host);
   return {
     ...server,

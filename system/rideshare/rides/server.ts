@@ -31,6 +31,7 @@ export async function startRidesService(o: RidesServiceOptions): Promise<Running
     lsn,
     log: o.log,
     bodyLimit: o.bodyLimit,
+    adminToken: o.token,
   });
   return listen(app, o.port, o.host);
 }

@@ -11,6 +11,6 @@ import { UsersStore } from './store/users-store';
 export async function startUsersService(o: ServiceOptions): Promise<RunningServer> {
   const lsn = new LsnTracker();
   const dbaas = new DbaasClient({ baseUrl: o.orchestratorUrl, token: o.token, timeoutMs: o.timeoutMs, lsn });
-  const app = createUsersApp({ users: new Users(new UsersStore(dbaas)), counter: new RequestCounter(), dbaas, lsn, log: o.log, bodyLimit: o.bodyLimit });
+  const app = createUsersApp({ users: new Users(new UsersStore(dbaas)), counter: new RequestCounter(), dbaas, lsn, log: o.log, bodyLimit: o.bodyLimit, adminToken: o.token });
   return listen(app, o.port, o.host);
 }

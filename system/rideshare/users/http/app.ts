@@ -16,6 +16,8 @@ export interface UsersAppDeps {
   lsn: LsnTracker;
   log: Logger;
   bodyLimit: string;
+  /** DBAAS_TOKEN: guards the admin endpoints (see createServiceApp). */
+  adminToken: string | undefined;
 }
 
 /** The users service's HTTP API: validates at the edge, calls the domain, answers. */
@@ -28,6 +30,7 @@ export function createUsersApp(d: UsersAppDeps): Express {
     lsn: d.lsn,
     log: d.log,
     bodyLimit: d.bodyLimit,
+    adminToken: d.adminToken,
     routes: (app) => {
       app
         .route('/api/v1/users')
