@@ -229,6 +229,30 @@ export const SETTINGS = {
     group: 'coordination',
     doc: "how long a slave waits to reach a read's `minLsn` (then 504)",
   }),
+  MIN_LSN_CHECK_TIMEOUT_MS: setting({
+    field: 'minLsnCheckTimeoutMs',
+    schema: positiveMs.default(1000),
+    group: 'coordination',
+    doc: "how long the orchestrator asks the master for its LSN when a read's `minLsn` is beyond every LSN it has seen (then it goes by ZooKeeper's)",
+  }),
+  MIN_LSN_MAX_WAITING: setting({
+    field: 'minLsnMaxWaiting',
+    schema: z.coerce.number().int().positive().default(256),
+    group: 'coordination',
+    doc: "reads a slave keeps waiting for their `minLsn` (set aside, not holding its read slot); one more is a 503",
+  }),
+  READ_DEFAULT_LIMIT: setting({
+    field: 'readDefaultLimit',
+    schema: z.coerce.number().int().positive().max(10_000).default(1000),
+    group: 'coordination',
+    doc: 'most rows a read without `limit` may match (more: 400 asking for a `limit`, up to 10000)',
+  }),
+  READ_REPLY_MAX_BYTES: setting({
+    field: 'readReplyMaxBytes',
+    schema: z.coerce.number().int().positive().default(4_000_000),
+    group: 'coordination',
+    doc: "largest read answer a slave sends (more: 400 asking for fewer rows or columns); keep it under the broker's `max_message_size`",
+  }),
   ZNODE_UPDATE_MS: setting({
     field: 'znodeUpdateMs',
     schema: positiveMs.default(200),
