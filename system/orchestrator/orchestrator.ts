@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Config } from '../common/config/config';
 import type { Logger } from '../common/logging/logger';
+import { applyHttpLimits, httpLimits } from '../common/http/server-limits';
 import { listenError } from '../common/process/port-preflight';
 import { once, runStopSteps } from '../common/process/stop-steps';
 import { ZkClient } from '../common/zk/zk-client';
@@ -143,6 +144,7 @@ export class Orchestrator {
     await this.supervisorRef.bootstrap();
     this.server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.orchestratorPort, config.bindHost, () => resolve(s));
+      applyHttpLimits(s, httpLimits(config));
       s.once('error', (err) => reject(listenError(err, config.bindHost, config.orchestratorPort)));
     });
     const address = this.server.address();

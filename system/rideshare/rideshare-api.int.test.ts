@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { freePort } from '../common/services/wait-for';
 import path from 'node:path';
 import { loadConfig } from '../common/config/config';
+import { httpLimits } from '../common/http/server-limits';
 import { createLogger } from '../common/logging/logger';
 import { HttpClient, type HttpResult } from '../../harness/testing/http-client';
 import { startTestSystem, type TestSystem } from '../../harness/testing/test-system';
@@ -20,6 +21,7 @@ import { readVariable } from '../common/config/variables';
  */
 
 const execFileAsync = promisify(execFile);
+const limits = httpLimits(loadConfig({}));
 const TOKEN = 'rideshare-test-token';
 const SHA1 = '3d4f2bf07dc1be38b20cd6e46949a1071f9d0e3d';
 const FUTURE = '26-01-2099:00-30-10';
@@ -68,11 +70,13 @@ beforeAll(async () => {
     token: TOKEN,
     timeoutMs: 10000,
     bodyLimit: '100kb',
+    httpLimits: limits,
+    writeAttempts: 3,
     log,
   };
   users = await startUsersService(base);
   rides = await startRidesService({ ...base, usersUrl: users.url });
-  gateway = await startGateway({ host: '127.0.0.1', port: 0, usersUrl: users.url, ridesUrl: rides.url, timeoutMs: 10000, token: TOKEN, log });
+  gateway = await startGateway({ host: '127.0.0.1', port: 0, usersUrl: users.url, ridesUrl: rides.url, timeoutMs: 10000, token: TOKEN, httpLimits: limits, log });
   api = new HttpClient(gateway.url);
   admin = new HttpClient(gateway.url, TOKEN);
 });
@@ -111,6 +115,14 @@ describe('users', () => {
     expectError(await api.request('PUT', '/api/v1/users', ['dave', SHA1]), 400, /body must be a JSON object/);
     expectError(await api.request('PUT', '/api/v1/users'), 400, /username: is required; password: is required/);
     expect((await api.get('/api/v1/users')).body).toEqual(['carol']);
+  });
+
+  test('GET ?username= answers that one name when the user exists (200), else 204', async () => {
+    await putUser('alice');
+    await putUser('bob');
+    expect(await api.get('/api/v1/users?username=alice')).toEqual({ status: 200, body: ['alice'] });
+    expect(await api.get('/api/v1/users?username=carol')).toEqual({ status: 204, body: undefined });
+    expectError(await api.get('/api/v1/users?username='), 400, /username: may not be empty/);
   });
 
   test('DELETE removes a user (200 {}), 400 when there is no such user', async () => {
@@ -371,7 +383,7 @@ describe('gateway', () => {
 
   test('a service that cannot be reached is a JSON 503', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const lonely = await startGateway({ host: '127.0.0.1', port: 0, usersUrl: closed, ridesUrl: closed, timeoutMs: 2000, token: undefined, log });
+    const lonely = await startGateway({ host: '127.0.0.1', port: 0, usersUrl: closed, ridesUrl: closed, timeoutMs: 2000, token: undefined, httpLimits: limits, log });
     try {
       expectError(await new HttpClient(lonely.url).get('/api/v1/users'), 503, /the users service is unavailable: ECONNREFUSED/);
     } finally {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, DbaasError, TimeoutError, UnavailableError, ValidationError } from '../../common/errors/errors';
 import type { ReadRequest, WriteRequest } from '../../common/protocol/requests';
@@ -10,6 +11,8 @@ export interface DbaasClientOptions {
   /** Sent as `Authorization: Bearer <token>` when set. */
   token: string | undefined;
   timeoutMs: number;
+  /** Most attempts at a write whose outcome is unknown (504, 503), all with the same writeId. */
+  writeAttempts: number;
   /** The service's highest seen LSN: every answer moves it on, every read waits for it. */
   lsn: LsnTracker;
 }
@@ -48,11 +51,23 @@ export class DbaasClient {
     return reply.rows;
   }
 
+  /**
+   * A write with a writeId of its own: when its outcome is unknown (the DBaaS did not answer in time, or was
+   * unavailable) it is sent again, up to `writeAttempts` times, and a write that did happen is answered as the first
+   * time instead of happening twice (one ride, not two).
+   */
   async write(request: WriteRequest): Promise<WriteResult> {
-    const answer = await this.call('/api/v1/db/write', request);
-    const reply = this.decode(writeReply, answer, 'write');
-    this.o.lsn.observe(reply.lsn);
-    return reply;
+    const body = { ...request, writeId: request.writeId ?? `rideshare-${randomUUID()}` };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const answer = await this.call('/api/v1/db/write', body);
+        const reply = this.decode(writeReply, answer, 'write');
+        this.o.lsn.observe(reply.lsn);
+        return reply;
+      } catch (err) {
+        if (attempt >= this.o.writeAttempts || !(err instanceof TimeoutError || err instanceof UnavailableError)) throw err;
+      }
+    }
   }
 
   /** Empties every table of the DBaaS. */

@@ -1,3 +1,4 @@
+import { httpLimits } from '../../common/http/server-limits';
 import { runServiceMain } from '../common/service-main';
 import { startGateway } from './server';
 
@@ -19,6 +20,7 @@ runServiceMain({
       ridesUrl: config.ridesUrl,
       timeoutMs: config.rideshareTimeoutMs,
       token: config.token,
+      httpLimits: httpLimits(config),
       log,
     }),
 });
