@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../system/common/config/config';
 import { createLogger } from '../../system/common/logging/logger';
 import { localServices } from '../../system/common/services/ensure-services';
+import { waitUntil } from '../../system/common/time/wait-until';
 import { Orchestrator } from '../../system/orchestrator/orchestrator';
 import { HttpClient } from './http-client';
 import { readVariable } from '../../system/common/config/variables';
@@ -56,6 +57,11 @@ export async function startTestSystem(
   };
   try {
     await orchestrator.start();
+    // The orchestrator answers once the master is ready; its slaves may still be starting (several seconds on a busy
+    // machine), and a read published meanwhile waits in readQ until RPC_TIMEOUT_MS. Tests begin with every slave ready.
+    const slavesReady = async () =>
+      (await orchestrator.supervisor.workers()).filter((w) => w.role === 'slave' && w.state === 'ready').length >= config.initialSlaves;
+    await waitUntil(`${config.initialSlaves} ready slaves`, slavesReady, config.workerStartTimeoutMs);
   } catch (err) {
     await orchestrator.stop().catch(() => undefined);
     await cleanup();

@@ -1,11 +1,13 @@
 import type { Server } from 'node:http';
 import type { Config } from '../common/config/config';
 import type { Logger } from '../common/logging/logger';
+import { applyHttpLimits, httpLimits } from '../common/http/server-limits';
 import { listenError } from '../common/process/port-preflight';
 import { once, runStopSteps } from '../common/process/stop-steps';
 import { ZkClient } from '../common/zk/zk-client';
 import { createApp } from './http/app';
 import { OrchestratorMetrics } from './http/metrics';
+import { AckedLsn } from './queue/acked-lsn';
 import { RpcClient } from './queue/rpc-client';
 import { Autoscaler } from './scaling/autoscaler';
 import { createRuntime } from './runtime/create-runtime';
@@ -99,8 +101,33 @@ export class Orchestrator {
       const slaves = (await supervisor.workers()).filter((w) => w.role !== 'master' && w.state !== 'stopping').length;
       return { ...autoscaler.snapshot(), wantedSlaves: supervisor.wantedSlaves, actualSlaves: slaves };
     };
+    const rpc = this.rpc;
+    // The master's applied LSN, asked of the master itself (the last one found, looked up again when it does not
+    // answer); without a master that answers, the highest LSN in the workers' znodes.
+    let masterId: string | undefined;
+    const askMaster = async (id: string) => (await rpc.control(id, { cmd: 'lsn' }, config.minLsnCheckTimeoutMs)).lsn;
+    const ackedLsn = new AckedLsn(async () => {
+      if (masterId) {
+        try {
+          return await askMaster(masterId);
+        } catch {
+          masterId = undefined;
+        }
+      }
+      const workers = await supervisor.workers();
+      masterId = workers.find((w) => w.role === 'master' && w.state === 'ready')?.id;
+      if (masterId) {
+        try {
+          return await askMaster(masterId);
+        } catch (err) {
+          log.warn({ err: (err as Error).message }, 'the master did not tell its LSN; going by ZooKeeper');
+        }
+      }
+      return Math.max(0, ...workers.map((w) => w.appliedLsn ?? 0));
+    });
     const app = createApp({
       rpc: this.rpc,
+      ackedLsn,
       supervisor: this.supervisorRef,
       metrics,
       log,
@@ -117,6 +144,7 @@ export class Orchestrator {
     await this.supervisorRef.bootstrap();
     this.server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.orchestratorPort, config.bindHost, () => resolve(s));
+      applyHttpLimits(s, httpLimits(config));
       s.once('error', (err) => reject(listenError(err, config.bindHost, config.orchestratorPort)));
     });
     const address = this.server.address();

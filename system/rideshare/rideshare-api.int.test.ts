@@ -1,7 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { freePort } from '../common/net/ports';
 import path from 'node:path';
 import { loadConfig } from '../common/config/config';
+import { httpLimits } from '../common/http/server-limits';
 import { createLogger } from '../common/logging/logger';
 import { HttpClient, type HttpResult } from '../../harness/testing/http-client';
 import { startTestSystem, type TestSystem } from '../../harness/testing/test-system';
@@ -18,6 +20,8 @@ import { readVariable } from '../common/config/variables';
  * RabbitMQ and ZooKeeper, with a bearer token) and the real users and rides services on loopback.
  */
 
+const execFileAsync = promisify(execFile);
+const limits = httpLimits(loadConfig({}));
 const TOKEN = 'rideshare-test-token';
 const SHA1 = '3d4f2bf07dc1be38b20cd6e46949a1071f9d0e3d';
 const FUTURE = '26-01-2099:00-30-10';
@@ -29,6 +33,8 @@ let users: RunningServer;
 let rides: RunningServer;
 let gateway: RunningServer;
 let api: HttpClient;
+/** The same gateway with the DBaaS token: the admin endpoints (db/clear, DELETE _count) need it. */
+let admin: HttpClient;
 const log = createLogger('rideshare-test', readVariable('TEST_LOG_LEVEL') ?? 'warn');
 
 const putUser = (username: string, password = SHA1) => api.request('PUT', '/api/v1/users', { username, password });
@@ -64,12 +70,15 @@ beforeAll(async () => {
     token: TOKEN,
     timeoutMs: 10000,
     bodyLimit: '100kb',
+    httpLimits: limits,
+    writeAttempts: 3,
     log,
   };
   users = await startUsersService(base);
   rides = await startRidesService({ ...base, usersUrl: users.url });
-  gateway = await startGateway({ host: '127.0.0.1', port: 0, usersUrl: users.url, ridesUrl: rides.url, timeoutMs: 10000, log });
+  gateway = await startGateway({ host: '127.0.0.1', port: 0, usersUrl: users.url, ridesUrl: rides.url, timeoutMs: 10000, token: TOKEN, httpLimits: limits, log });
   api = new HttpClient(gateway.url);
+  admin = new HttpClient(gateway.url, TOKEN);
 });
 
 afterAll(async () => {
@@ -80,7 +89,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  expect((await api.post('/api/v1/db/clear')).status).toBe(200);
+  expect((await admin.post('/api/v1/db/clear')).status).toBe(200);
 });
 
 describe('users', () => {
@@ -106,6 +115,14 @@ describe('users', () => {
     expectError(await api.request('PUT', '/api/v1/users', ['dave', SHA1]), 400, /body must be a JSON object/);
     expectError(await api.request('PUT', '/api/v1/users'), 400, /username: is required; password: is required/);
     expect((await api.get('/api/v1/users')).body).toEqual(['carol']);
+  });
+
+  test('GET ?username= answers that one name when the user exists (200), else 204', async () => {
+    await putUser('alice');
+    await putUser('bob');
+    expect(await api.get('/api/v1/users?username=alice')).toEqual({ status: 200, body: ['alice'] });
+    expect(await api.get('/api/v1/users?username=carol')).toEqual({ status: 204, body: undefined });
+    expectError(await api.get('/api/v1/users?username='), 400, /username: may not be empty/);
   });
 
   test('DELETE removes a user (200 {}), 400 when there is no such user', async () => {
@@ -299,7 +316,7 @@ describe('rides', () => {
 describe('_count and db/clear, on each service', () => {
   test('_count counts the requests a service received on its API paths, concurrent ones too; DELETE resets it', async () => {
     for (const service of ['users', 'rides']) {
-      expect(await api.request('DELETE', `/api/v1/_count?service=${service}`)).toEqual({ status: 200, body: {} });
+      expect(await admin.request('DELETE', `/api/v1/_count?service=${service}`)).toEqual({ status: 200, body: {} });
       expect(await api.get(`/api/v1/_count?service=${service}`)).toEqual({ status: 200, body: [0] });
     }
     await putUser('counted');
@@ -324,12 +341,36 @@ describe('_count and db/clear, on each service', () => {
     for (const service of ['users', 'rides']) {
       await putUser('alice');
       await createdRide('alice');
-      expect(await api.post(`/api/v1/db/clear?service=${service}`)).toEqual({ status: 200, body: {} });
+      expect(await admin.post(`/api/v1/db/clear?service=${service}`)).toEqual({ status: 200, body: {} });
       expect((await api.get('/api/v1/users')).status).toBe(204);
       expect(await api.get('/api/v1/rides/count')).toEqual({ status: 200, body: [0] });
     }
-    expectError(await api.get('/api/v1/db/clear'), 405, /GET is not allowed/);
-    expectError(await api.request('DELETE', '/api/v1/db/clear?service=rides'), 405, /DELETE is not allowed/);
+    expectError(await admin.get('/api/v1/db/clear'), 405, /GET is not allowed/);
+    expectError(await admin.request('DELETE', '/api/v1/db/clear?service=rides'), 405, /DELETE is not allowed/);
+  });
+
+  test('with a token set, db/clear and DELETE _count need it, at the gateway and at each service: 401, nothing deleted', async () => {
+    await putUser('alice');
+    await createdRide('alice');
+    const wrong = new HttpClient(gateway.url, 'not-the-token');
+    for (const client of [api, wrong]) {
+      for (const path of ['/api/v1/db/clear', '/api/v1/db/clear?service=users', '/api/v1/db/clear?service=rides']) {
+        expectError(await client.post(path), 401, /bearer token/);
+      }
+      expectError(await client.request('DELETE', '/api/v1/_count?service=users'), 401, /bearer token/);
+    }
+    // Behind the gateway too: each service checks the token itself.
+    for (const service of [users, rides]) {
+      expectError(await new HttpClient(service.url).post('/api/v1/db/clear'), 401, /bearer token/);
+      expectError(await new HttpClient(service.url).request('DELETE', '/api/v1/_count'), 401, /bearer token/);
+    }
+    expect((await api.get('/api/v1/users')).body).toEqual(['alice']);
+    expect(await api.get('/api/v1/rides/count')).toEqual({ status: 200, body: [1] });
+    expect((await dbRows('rides')).length).toBe(1);
+    // The public API and the request counts stay open.
+    expect((await api.get('/api/v1/_count?service=users')).status).toBe(200);
+    expect(await admin.post('/api/v1/db/clear?service=rides')).toEqual({ status: 200, body: {} });
+    expect((await api.get('/api/v1/users')).status).toBe(204);
   });
 });
 
@@ -342,7 +383,7 @@ describe('gateway', () => {
 
   test('a service that cannot be reached is a JSON 503', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const lonely = await startGateway({ host: '127.0.0.1', port: 0, usersUrl: closed, ridesUrl: closed, timeoutMs: 2000, log });
+    const lonely = await startGateway({ host: '127.0.0.1', port: 0, usersUrl: closed, ridesUrl: closed, timeoutMs: 2000, token: undefined, httpLimits: limits, log });
     try {
       expectError(await new HttpClient(lonely.url).get('/api/v1/users'), 503, /the users service is unavailable: ECONNREFUSED/);
     } finally {
@@ -352,10 +393,14 @@ describe('gateway', () => {
 });
 
 describe('as processes', () => {
-  test('each service answers --help', () => {
+  // Asynchronously: a spawnSync would block this process's event loop, and with it the in-process gateway, whose idle
+  // keep-alive connection then closed in the same turn as the next test reused it (ECONNRESET).
+  test('each service answers --help', async () => {
     for (const name of ['users', 'rides', 'gateway']) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, name, 'main.ts'), '--help'], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..') });
-      expect({ name, status: r.status }).toEqual({ name, status: 0 });
+      const r = await execFileAsync(process.execPath, ['--import', 'tsx', path.join(__dirname, name, 'main.ts'), '--help'], {
+        encoding: 'utf8',
+        cwd: path.resolve(__dirname, '../..'),
+      });
       expect(r.stdout).toMatch(new RegExp(`Usage: node --import tsx system/rideshare/${name}/main.ts`));
     }
   });

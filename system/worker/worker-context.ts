@@ -146,6 +146,9 @@ export class WorkerContext {
   /** A consumer the broker cancelled (its queue was deleted) leaves a worker that looks alive and does nothing: stop. */
   readonly onCancelled = (queue: string): void => this.fatal(`the broker cancelled our consumer of ${queue}`, EXIT.brokerLost);
 
+  /** A channel the broker closed leaves a role that looks alive and does nothing: stop (see guardChannel). */
+  readonly onChannelLost = (reason: string): void => this.fatal(reason, EXIT.brokerLost);
+
   get isStopping(): boolean {
     return this.stopping;
   }

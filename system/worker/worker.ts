@@ -26,7 +26,7 @@ export class Worker {
     const ctx = await WorkerContext.open(o);
     const { id, pid, log } = ctx;
     const control = new ControlServer(id, pid, ctx.db, ctx.replicator);
-    await control.start(ctx.connection, ctx.onCancelled);
+    await control.start(ctx.connection, ctx.onChannelLost);
 
     const election = new Election(ctx.zk, { id, pid }, log);
     const slave = new SlaveRole({ context: ctx });

@@ -39,6 +39,24 @@ export async function assertQueues(channel: Channel, syncMaxBytes: number): Prom
   });
 }
 
+/**
+ * Makes the broker's closing of `channel` fatal. A channel the broker closed (a message over its max_message_size, a
+ * precondition failed...) consumes and sends nothing more; a worker that looks ready but serves nothing is worse than
+ * one that stops and is replaced. Returns the owner's own close, which is no loss.
+ */
+export function guardChannel(channel: Channel, what: string, onLost: (reason: string) => void): () => Promise<void> {
+  let closing = false;
+  let lastError: string | undefined;
+  channel.on('error', (err: Error) => (lastError = err.message));
+  channel.on('close', () => {
+    if (!closing) onLost(`the broker closed the ${what} channel${lastError ? `: ${lastError}` : ''}`);
+  });
+  return async () => {
+    closing = true;
+    await channel.close().catch(() => undefined);
+  };
+}
+
 /** Parses a message body as JSON; undefined when it is not JSON. */
 export function parseJson(msg: ConsumeMessage): unknown {
   try {

@@ -124,6 +124,12 @@ export const SETTINGS = {
     group: 'http',
     doc: 'how long a RideShare service waits for the DBaaS or another service (then 504)',
   }),
+  RIDESHARE_WRITE_ATTEMPTS: setting({
+    field: 'rideshareWriteAttempts',
+    schema: z.coerce.number().int().min(1).max(10).default(3),
+    group: 'http',
+    doc: 'most attempts of a RideShare write whose outcome is unknown (504/503), each with the same `writeId`',
+  }),
   DBAAS_TOKEN: setting({
     field: 'token',
     schema: optionalString,
@@ -132,6 +138,26 @@ export const SETTINGS = {
     shownDefault: 'unset: no auth',
   }),
   BODY_LIMIT: setting({ field: 'bodyLimit', schema: z.string().default('100kb'), group: 'http', doc: 'largest accepted request body' }),
+
+  HTTP_HEADERS_TIMEOUT_MS: setting({
+    field: 'httpHeadersTimeoutMs',
+    schema: positiveMs.default(10000),
+    group: 'http',
+    doc: "HTTP servers (orchestrator, RideShare): time to receive a request's headers / its whole body (then 408); at most the request timeout",
+  }),
+  HTTP_REQUEST_TIMEOUT_MS: setting({ field: 'httpRequestTimeoutMs', schema: positiveMs.default(30000), group: 'http', doc: DITTO }),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: setting({
+    field: 'httpKeepAliveTimeoutMs',
+    schema: positiveMs.default(5000),
+    group: 'http',
+    doc: 'HTTP servers: how long an idle keep-alive connection stays open',
+  }),
+  HTTP_MAX_CONNECTIONS: setting({
+    field: 'httpMaxConnections',
+    schema: z.coerce.number().int().positive().default(1024),
+    group: 'http',
+    doc: 'HTTP servers: most open connections each; more are closed at once',
+  }),
 
   // Workers.
   WORKER_RUNTIME: setting({
@@ -228,6 +254,30 @@ export const SETTINGS = {
     schema: positiveMs.default(2000),
     group: 'coordination',
     doc: "how long a slave waits to reach a read's `minLsn` (then 504)",
+  }),
+  MIN_LSN_CHECK_TIMEOUT_MS: setting({
+    field: 'minLsnCheckTimeoutMs',
+    schema: positiveMs.default(1000),
+    group: 'coordination',
+    doc: "how long the orchestrator asks the master for its LSN when a read's `minLsn` is beyond every LSN it has seen (then it goes by ZooKeeper's)",
+  }),
+  MIN_LSN_MAX_WAITING: setting({
+    field: 'minLsnMaxWaiting',
+    schema: z.coerce.number().int().positive().default(256),
+    group: 'coordination',
+    doc: "reads a slave keeps waiting for their `minLsn` (set aside, not holding its read slot); one more is a 503",
+  }),
+  READ_DEFAULT_LIMIT: setting({
+    field: 'readDefaultLimit',
+    schema: z.coerce.number().int().positive().max(10_000).default(1000),
+    group: 'coordination',
+    doc: 'most rows a read without `limit` may match (more: 400 asking for a `limit`, up to 10000)',
+  }),
+  READ_REPLY_MAX_BYTES: setting({
+    field: 'readReplyMaxBytes',
+    schema: z.coerce.number().int().positive().default(4_000_000),
+    group: 'coordination',
+    doc: "largest read answer a slave sends (more: 400 asking for fewer rows or columns); keep it under the broker's `max_message_size`",
   }),
   ZNODE_UPDATE_MS: setting({
     field: 'znodeUpdateMs',

@@ -71,6 +71,8 @@ export const syncRecordSchema = z
     lsn: z.number().int().min(0),
     epoch: z.number().int().min(0),
     writeId: z.string().min(1).max(128),
+    /** requestHash of the write as requested: replicas keep it with the outcome, for a later master's writeId check. */
+    requestHash: z.string().max(64).optional(),
     master: z.number().int(),
     op: syncOpSchema,
   })
@@ -81,6 +83,7 @@ export type SyncRecord = z.infer<typeof syncRecordSchema>;
 export const controlQueue = (workerId: string) => `worker.${workerId}`;
 
 export const controlRequestSchema = z.discriminatedUnion('cmd', [
+  z.object({ cmd: z.literal('lsn') }).strict(),
   z.object({ cmd: z.literal('checksum') }).strict(),
   z.object({ cmd: z.literal('read'), request: readRequestSchema }).strict(),
 ]);

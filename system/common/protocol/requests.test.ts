@@ -1,4 +1,4 @@
-import { readRequestSchema, writeRequestSchema, describeIssues } from './requests';
+import { readRequestSchema, requestHash, writeRequestSchema, describeIssues } from './requests';
 
 const messageOf = (r: { success: boolean; error?: unknown }) => (r.success ? '' : describeIssues(r.error as never));
 
@@ -54,4 +54,26 @@ describe('write requests', () => {
   ])('refuse %j', (body, message) => {
     expect(messageOf(writeRequestSchema.safeParse(body))).toMatch(message);
   });
+});
+
+describe('request hashes (what a writeId stands for)', () => {
+  test('the same write hashes the same, whatever the order of its keys', () => {
+    const a = requestHash({ op: 'update', table: 'users', values: { password: 'p' }, where: { username: 'a' } });
+    const b = requestHash({ where: { username: 'a' }, values: { password: 'p' }, table: 'users', op: 'update' } as never);
+    expect(a).toBe(b);
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test('a different write hashes differently', () => {
+    const base = { op: 'insert', table: 'users', values: { username: 'a', password: 'p' } } as const;
+    expect(requestHash(base)).not.toBe(requestHash({ ...base, values: { username: 'a', password: 'q' } }));
+    expect(requestHash(base)).not.toBe(requestHash({ ...base, table: 'rides' } as never));
+    expect(requestHash({ op: 'clear' })).not.toBe(requestHash(base));
+  });
+});
+
+test('count takes only where', () => {
+  expect(readRequestSchema.safeParse({ table: 'rides', count: true, where: { source: 1 } }).success).toBe(true);
+  expect(messageOf(readRequestSchema.safeParse({ table: 'rides', count: true, limit: 3 }))).toMatch(/count takes only where/);
+  expect(messageOf(readRequestSchema.safeParse({ table: 'rides', count: false }))).toMatch(/count/);
 });

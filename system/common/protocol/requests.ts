@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { TABLES, TABLE_NAMES, type ColumnDef, type TableName } from './tables';
 
@@ -121,10 +122,15 @@ export const readRequestSchema = z
       .max(8)
       .optional(),
     limit: z.number().int().min(1).max(MAX_LIMIT).optional(),
+    /** Answers one row {count: n}, the number of rows matching `where`, instead of the rows. */
+    count: z.literal(true, { error: 'count may only be true' }).optional(),
     minLsn: lsnSchema.optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (r.count && (r.columns || r.orderBy || r.limit !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['count'], message: 'count takes only where (no columns, orderBy or limit)' });
+    }
     for (const [i, c] of (r.columns ?? []).entries()) columnDef(r.table, c, ['columns', i], ctx);
     for (const [i, o] of (r.orderBy ?? []).entries()) columnDef(r.table, o.column, ['orderBy', i, 'column'], ctx);
     if (r.where) checkWhere(r.table, r.where, ctx);
@@ -178,4 +184,22 @@ export function describeIssues(error: z.ZodError): string {
       return `${where}: ${i.message}`;
     })
     .join('; ');
+}
+
+/** JSON with every object's keys sorted: the same request gives the same text, whatever order its keys came in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * What a writeId stands for: a hash of the write as requested (before the master assigns keys). Stored with the
+ * write's outcome, so that a writeId reused for a different write is told apart from a retry of the same one.
+ */
+export function requestHash(request: WriteOp): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex').slice(0, 32);
 }

@@ -12,4 +12,7 @@ export interface WriteResult {
   lsn: number;
   changes: number;
   insertedId?: number | string;
+  /** requestHash of the write as requested (kept by replicas, not answered): a writeId reused for another write is a
+   * 409. Absent for records from before it was kept. */
+  requestHash?: string;
 }

@@ -3,13 +3,16 @@ import { ValidationError } from '../../common/errors/errors';
 import { errorHandler, methodNotAllowed, notFound } from '../../common/http/error-handler';
 import type { Logger } from '../../common/logging/logger';
 import { describeIssues, readRequestSchema, writeRequestSchema } from '../../common/protocol/requests';
+import type { AckedLsn } from '../queue/acked-lsn';
 import type { RpcClient } from '../queue/rpc-client';
 import type { Supervisor } from '../supervision/supervisor';
-import { requireToken } from './auth';
+import { requireToken } from '../../common/http/auth';
 import type { OrchestratorMetrics } from './metrics';
 
 export interface AppDeps {
   rpc: RpcClient;
+  /** The newest acknowledged LSN: bounds a read's minLsn; every reply moves it on. */
+  ackedLsn: AckedLsn;
   supervisor: Supervisor;
   metrics: OrchestratorMetrics;
   log: Logger;
@@ -54,7 +57,14 @@ export function createApp(d: AppDeps): express.Express {
         d.onRead();
         const parsed = readRequestSchema.safeParse(req.body);
         if (!parsed.success) throw new ValidationError(`invalid read request: ${describeIssues(parsed.error)}`);
+        const { minLsn } = parsed.data;
+        if (minLsn !== undefined && !(await d.ackedLsn.admits(minLsn))) {
+          throw new ValidationError(
+            `minLsn ${minLsn} is beyond the newest acknowledged write (LSN ${d.ackedLsn.highest}): no replica will reach it; pass an LSN a write or read answered with`,
+          );
+        }
         const reply = await d.rpc.read(parsed.data);
+        d.ackedLsn.observe(reply.lsn);
         res.json({ rows: reply.rows ?? [], lsn: reply.lsn, worker: reply.worker });
       }),
     )
@@ -68,6 +78,7 @@ export function createApp(d: AppDeps): express.Express {
         if (!parsed.success) throw new ValidationError(`invalid write request: ${describeIssues(parsed.error)}`);
         const { writeId, ...request } = parsed.data;
         const reply = await d.rpc.write({ writeId, request });
+        d.ackedLsn.observe(reply.lsn);
         // A redelivered write is answered like the first delivery: the client asked once, its write happened once.
         res.status(request.op === 'insert' ? 201 : 200).json({
           lsn: reply.lsn,
@@ -85,6 +96,7 @@ export function createApp(d: AppDeps): express.Express {
     .post(
       timed('clear', async (_req, res) => {
         const reply = await d.rpc.write({ request: { op: 'clear' } });
+        d.ackedLsn.observe(reply.lsn);
         res.json({ lsn: reply.lsn, worker: reply.worker, changes: reply.changes ?? 0 });
       }),
     )

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
+import { applyHttpLimits, type HttpLimits } from '../../common/http/server-limits';
 import { listenError } from '../../common/process/port-preflight';
 
 export interface RunningServer {
@@ -9,10 +10,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listens on host:port (0: any free port) and resolves once the port is bound; rejects if it cannot be. */
-export async function listen(app: Express, port: number, host: string, graceMs = 5000): Promise<RunningServer> {
+/** Listens on host:port (0: any free port) within `limits`, and resolves once the port is bound; rejects if it cannot be. */
+export async function listen(app: Express, port: number, host: string, limits: HttpLimits, graceMs = 5000): Promise<RunningServer> {
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, () => resolve(s));
+    applyHttpLimits(s, limits);
     s.once('error', (err) => reject(listenError(err, host, port)));
   });
   const address = server.address();

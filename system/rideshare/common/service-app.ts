@@ -1,5 +1,6 @@
 import express, { type Express, type Response } from 'express';
 import { ValidationError } from '../../common/errors/errors';
+import { requireToken } from '../../common/http/auth';
 import { errorHandler, methodNotAllowed, notFound } from '../../common/http/error-handler';
 import type { Logger } from '../../common/logging/logger';
 import type { DbaasClient } from './dbaas-client';
@@ -14,6 +15,8 @@ export interface ServiceAppOptions {
   lsn: LsnTracker;
   log: Logger;
   bodyLimit: string;
+  /** DBAAS_TOKEN: when set, the admin endpoints (db/clear, DELETE _count) require it as a bearer token. */
+  adminToken: string | undefined;
   /** Adds the service's own routes. */
   routes: (app: Express) => void;
 }
@@ -21,6 +24,8 @@ export interface ServiceAppOptions {
 /*
  * What every RideShare service shares around its own routes: request counting on its API paths, JSON bodies, the
  * caller's X-DBaaS-Min-LSN, GET/DELETE /api/v1/_count, POST /api/v1/db/clear, and the project's JSON 404/405/errors.
+ * The public API (users, rides, GET _count) is open, as the assignment defines it; what wipes or resets state
+ * (db/clear, DELETE _count) needs the DBaaS token when one is set, like the orchestrator's own doors.
  */
 export function createServiceApp(o: ServiceAppOptions): Express {
   const app = express();
@@ -40,10 +45,11 @@ export function createServiceApp(o: ServiceAppOptions): Express {
   o.routes(app);
 
   const send = replier(o.lsn);
+  const admin = requireToken(o.adminToken);
   app
     .route('/api/v1/_count')
     .get((_req, res) => send(res, 200, [o.counter.count]))
-    .delete((_req, res) => {
+    .delete(admin, (_req, res) => {
       o.counter.reset();
       send(res, 200, {});
     })
@@ -51,7 +57,7 @@ export function createServiceApp(o: ServiceAppOptions): Express {
 
   app
     .route('/api/v1/db/clear')
-    .post(async (_req, res) => {
+    .post(admin, async (_req, res) => {
       await o.dbaas.clear();
       send(res, 200, {});
     })

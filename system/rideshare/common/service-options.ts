@@ -1,4 +1,5 @@
 import type { Config } from '../../common/config/config';
+import { httpLimits, type HttpLimits } from '../../common/http/server-limits';
 import type { Logger } from '../../common/logging/logger';
 
 /** What every RideShare service needs to start; tests build it directly (port 0), processes from the configuration. */
@@ -13,6 +14,10 @@ export interface ServiceOptions {
   /** How long to wait for the DBaaS or another service. */
   timeoutMs: number;
   bodyLimit: string;
+  /** The HTTP server's timeouts and connection cap. */
+  httpLimits: HttpLimits;
+  /** Most attempts at a write whose outcome is unknown (timeout, DBaaS unavailable), with the same writeId. */
+  writeAttempts: number;
   log: Logger;
 }
 
@@ -24,6 +29,8 @@ export function serviceOptions(config: Config, log: Logger, port: number): Servi
     token: config.token,
     timeoutMs: config.rideshareTimeoutMs,
     bodyLimit: config.bodyLimit,
+    httpLimits: httpLimits(config),
+    writeAttempts: config.rideshareWriteAttempts,
     log,
   };
 }

@@ -1,16 +1,19 @@
 import http from 'node:http';
 import express, { type Express } from 'express';
 import { ValidationError } from '../../common/errors/errors';
+import { requireToken } from '../../common/http/auth';
 import { errorHandler, notFound } from '../../common/http/error-handler';
 import type { Logger } from '../../common/logging/logger';
 import { LsnTracker } from '../common/lsn';
 import { forward } from './proxy';
-import { routeFor, type ServiceName } from './routing';
+import { isAdminRequest, routeFor, type ServiceName } from './routing';
 
 export interface GatewayAppDeps {
   upstreams: Readonly<Record<ServiceName, string>>;
   timeoutMs: number;
   agent: http.Agent;
+  /** DBAAS_TOKEN: when set, db/clear and DELETE _count need it (checked here, and again by the service). */
+  token: string | undefined;
   log: Logger;
 }
 
@@ -24,6 +27,8 @@ export function createGatewayApp(d: GatewayAppDeps): Express {
   const lsn = new LsnTracker();
   const app = express();
   app.disable('x-powered-by');
+  const admin = requireToken(d.token);
+  app.use((req, res, next) => (isAdminRequest(req.method, req.originalUrl) ? admin(req, res, next) : next()));
   app.use((req, res, next) => {
     const route = routeFor(req.originalUrl);
     if (!route) return next();

@@ -1,4 +1,4 @@
-import { routeFor } from './routing';
+import { isAdminRequest, routeFor } from './routing';
 
 test('routes by path: users and rides, and nothing else', () => {
   expect(routeFor('/api/v1/users')).toEqual({ service: 'users' });
@@ -18,4 +18,16 @@ test('_count and db/clear go to the service named by ?service=', () => {
   expect(routeFor('/api/v1/_count?service=orchestrator')).toEqual({ error: expect.stringMatching(/unknown service/) });
   expect(routeFor('/api/v1/db/clear')).toEqual({ service: 'users' });
   expect(routeFor('/api/v1/db/clear?service=rides')).toEqual({ service: 'rides' });
+});
+
+test('db/clear and DELETE _count are admin requests; the rest of the API is public', () => {
+  expect(isAdminRequest('POST', '/api/v1/db/clear')).toBe(true);
+  expect(isAdminRequest('POST', '/api/v1/db/clear?service=rides')).toBe(true);
+  expect(isAdminRequest('GET', '/api/v1/db/clear')).toBe(true);
+  expect(isAdminRequest('DELETE', '/api/v1/_count?service=users')).toBe(true);
+  expect(isAdminRequest('delete', '/api/v1/_count')).toBe(true);
+  expect(isAdminRequest('GET', '/api/v1/_count?service=users')).toBe(false);
+  expect(isAdminRequest('DELETE', '/api/v1/users/alice')).toBe(false);
+  expect(isAdminRequest('POST', '/api/v1/rides')).toBe(false);
+  expect(isAdminRequest('POST', '/api/v1/db/clearx')).toBe(false);
 });

@@ -33,3 +33,12 @@ export function routeFor(url: string): Route | undefined {
   if (!service.success) return { error: `unknown service ${JSON.stringify(chosen)} (service is one of ${SERVICES.join(', ')})` };
   return { service: service.data };
 }
+
+/**
+ * Whether a request wipes or resets state (db/clear, DELETE _count): those need the DBaaS token when one is set, at
+ * the gateway and again at the service. The rest of the RideShare API is public.
+ */
+export function isAdminRequest(method: string, url: string): boolean {
+  const path = new URL(url, 'http://gateway.invalid').pathname;
+  return path === '/api/v1/db/clear' || (path === '/api/v1/_count' && method.toUpperCase() === 'DELETE');
+}

@@ -21,7 +21,7 @@ export interface RidesServiceOptions extends ServiceOptions {
 export async function startRidesService(o: RidesServiceOptions): Promise<RunningServer> {
   const areas = loadAreas(o.areasFile);
   const lsn = new LsnTracker();
-  const dbaas = new DbaasClient({ baseUrl: o.orchestratorUrl, token: o.token, timeoutMs: o.timeoutMs, lsn });
+  const dbaas = new DbaasClient({ baseUrl: o.orchestratorUrl, token: o.token, timeoutMs: o.timeoutMs, writeAttempts: o.writeAttempts, lsn });
   const users = new UsersClient({ baseUrl: o.usersUrl, timeoutMs: o.timeoutMs, lsn });
   const app = createRidesApp({
     rides: new Rides(new RidesStore(dbaas), users),
@@ -31,6 +31,7 @@ export async function startRidesService(o: RidesServiceOptions): Promise<Running
     lsn,
     log: o.log,
     bodyLimit: o.bodyLimit,
+    adminToken: o.token,
   });
-  return listen(app, o.port, o.host);
+  return listen(app, o.port, o.host, o.httpLimits);
 }

@@ -10,7 +10,7 @@ import { UsersStore } from './store/users-store';
 /** Wires the users service (HTTP edge -> domain -> DBaaS) and starts listening. */
 export async function startUsersService(o: ServiceOptions): Promise<RunningServer> {
   const lsn = new LsnTracker();
-  const dbaas = new DbaasClient({ baseUrl: o.orchestratorUrl, token: o.token, timeoutMs: o.timeoutMs, lsn });
-  const app = createUsersApp({ users: new Users(new UsersStore(dbaas)), counter: new RequestCounter(), dbaas, lsn, log: o.log, bodyLimit: o.bodyLimit });
-  return listen(app, o.port, o.host);
+  const dbaas = new DbaasClient({ baseUrl: o.orchestratorUrl, token: o.token, timeoutMs: o.timeoutMs, writeAttempts: o.writeAttempts, lsn });
+  const app = createUsersApp({ users: new Users(new UsersStore(dbaas)), counter: new RequestCounter(), dbaas, lsn, log: o.log, bodyLimit: o.bodyLimit, adminToken: o.token });
+  return listen(app, o.port, o.host, o.httpLimits);
 }

@@ -167,7 +167,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         if (together) {
           const key = autoIncrementColumn(op.table);
           if (!this.skipApply) outcome = { changes: 1, insertedId: key ? (op.values[key] as number) : undefined };
-          outcomes.push({ writeId: r.writeId, outcome: { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId } });
+          outcomes.push({ writeId: r.writeId, outcome: { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId, requestHash: r.requestHash } });
         } else {
           await this.applyOne(r, outcomes, t);
         }
@@ -187,7 +187,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       // Replicas apply the master's committed sequence; a constraint failure means they diverged. Say so loudly.
       this.log.error({ lsn: r.lsn, writeId: r.writeId, err: (err as Error).message }, 'a replicated write failed to apply');
     }
-    outcomes.push({ writeId: r.writeId, outcome: { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId } });
+    outcomes.push({ writeId: r.writeId, outcome: { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId, requestHash: r.requestHash } });
   }
 
   private async drain(): Promise<void> {

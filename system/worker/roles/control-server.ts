@@ -1,4 +1,4 @@
-import { parseJson, type Channel, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
+import { guardChannel, parseJson, type Channel, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
 import { ValidationError } from '../../common/errors/errors';
 import { controlQueue, controlRequestSchema } from '../../common/protocol/messages';
 import { describeIssues } from '../../common/protocol/requests';
@@ -10,10 +10,11 @@ import { errorReply, reply } from './replies';
 
 /*
  * A worker's own inspection queue (worker.<id>), so that the orchestrator and the harness can ask one particular
- * replica for its table checksums or run a read on it, whatever its role. Read-only by construction.
+ * replica for its applied LSN or table checksums or run a read on it, whatever its role. Read-only by construction.
  */
 export class ControlServer {
   private channel: Channel | undefined;
+  private closeChannel: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly id: string,
@@ -22,11 +23,13 @@ export class ControlServer {
     private readonly replicator: Replicator,
   ) {}
 
-  async start(connection: ChannelModel, onCancelled: (queue: string) => void): Promise<void> {
+  /** `onLost`: the broker cancelled the consumer or closed the channel; the worker must stop. */
+  async start(connection: ChannelModel, onLost: (reason: string) => void): Promise<void> {
     this.channel = await connection.createChannel();
     const queue = controlQueue(this.id);
+    this.closeChannel = guardChannel(this.channel, queue, onLost);
     await this.channel.assertQueue(queue, { exclusive: true, autoDelete: true });
-    await this.channel.consume(queue, (msg) => (msg ? void this.handle(msg) : onCancelled(queue)), { noAck: true });
+    await this.channel.consume(queue, (msg) => (msg ? void this.handle(msg) : onLost(`the broker cancelled our consumer of ${queue}`)), { noAck: true });
   }
 
   private async handle(msg: ConsumeMessage): Promise<void> {
@@ -36,7 +39,9 @@ export class ControlServer {
       const parsed = controlRequestSchema.safeParse(parseJson(msg));
       if (!parsed.success) throw new ValidationError(`invalid control message: ${describeIssues(parsed.error)}`);
       const lsn = this.replicator.current.appliedLsn;
-      if (parsed.data.cmd === 'checksum') {
+      if (parsed.data.cmd === 'lsn') {
+        reply(channel, msg, { ok: true, worker: this.pid, lsn });
+      } else if (parsed.data.cmd === 'checksum') {
         const sums = await this.db.checksum();
         reply(channel, msg, { ok: true, worker: this.pid, lsn, rows: Object.entries(sums).map(([table, s]) => ({ table, ...s })) });
       } else {
@@ -48,7 +53,7 @@ export class ControlServer {
   }
 
   async stop(): Promise<void> {
-    await this.channel?.close().catch(() => undefined);
+    await this.closeChannel?.();
     this.channel = undefined;
   }
 }

@@ -77,7 +77,7 @@ export class MasterRole {
       onFatal: (err) => this.ctx.fatalNow(`fenced or failed on the write path: ${err.message}`, EXIT.fenced),
       log,
     });
-    await this.writes.start(this.ctx.connection, this.ctx.onCancelled);
+    await this.writes.start(this.ctx.connection, this.ctx.onChannelLost);
     membership.noteLsn(replicator.current.appliedLsn, epoch);
     await membership.set({ state: 'ready' });
     log.info({ epoch, appliedLsn: replicator.current.appliedLsn, logId: replicator.current.logId }, 'master ready: taking writes');

@@ -36,6 +36,9 @@ export class SlaveRole {
       replicator: o.context.replicator,
       pid: o.context.pid,
       minLsnWaitMs: o.minLsnWaitMs ?? o.context.config.minLsnWaitMs,
+      maxWaiting: o.context.config.minLsnMaxWaiting,
+      defaultLimit: o.context.config.readDefaultLimit,
+      maxReplyBytes: o.context.config.readReplyMaxBytes,
       log: o.context.log,
     });
   }
@@ -57,7 +60,7 @@ export class SlaveRole {
       if (this.stopped) return;
     }
     if (this.stopped) return;
-    this.opening = this.reads.start(this.ctx.connection, this.ctx.onCancelled);
+    this.opening = this.reads.start(this.ctx.connection, this.ctx.onChannelLost);
     await this.opening;
     if (this.stopped) return;
     await membership.set({ state: 'ready' });

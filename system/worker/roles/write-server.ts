@@ -1,8 +1,8 @@
-import { parseJson, type Channel, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
-import { DbaasError, ValidationError } from '../../common/errors/errors';
+import { guardChannel, parseJson, type Channel, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
+import { ConflictError, DbaasError, ValidationError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
 import { QUEUES, writeMessageSchema, type SyncRecord, type WriteMessage } from '../../common/protocol/messages';
-import { describeIssues } from '../../common/protocol/requests';
+import { describeIssues, requestHash } from '../../common/protocol/requests';
 import type { ZkLease } from '../coordination/lease';
 import type { Replicator } from '../replication/replicator';
 import { LogUnavailableError, type SyncPublisher } from '../replication/sync-log';
@@ -57,6 +57,7 @@ interface Item {
  */
 export class WriteServer {
   private channel: Channel | undefined;
+  private closeChannel: (() => Promise<void>) | undefined;
   private consumerTag: string | undefined;
   private pending: ConsumeMessage[] = [];
   private draining: Promise<void> | undefined;
@@ -86,14 +87,15 @@ export class WriteServer {
     this.log = o.log;
   }
 
-  async start(connection: ChannelModel, onCancelled: (queue: string) => void): Promise<void> {
+  /** `onLost`: the broker cancelled the consumer or closed the channel; the worker must stop. */
+  async start(connection: ChannelModel, onLost: (reason: string) => void): Promise<void> {
     this.channel = await connection.createChannel();
-    this.channel.on('error', (err: Error) => this.log.warn({ err: err.message }, 'channel error'));
+    this.closeChannel = guardChannel(this.channel, QUEUES.write, onLost);
     await this.channel.prefetch(this.options.prefetch);
     const { consumerTag } = await this.channel.consume(
       QUEUES.write,
       (msg) => {
-        if (!msg) return onCancelled(QUEUES.write);
+        if (!msg) return onLost(`the broker cancelled our consumer of ${QUEUES.write}`);
         this.pending.push(msg);
         if (!this.draining) this.draining = this.drain();
       },
@@ -163,9 +165,15 @@ export class WriteServer {
     const redelivered = await this.db.appliedWriteIds(group.map((item) => item.message.writeId));
     for (const [i, { message }] of group.entries()) {
       const already = redelivered.has(message.writeId) ? await this.db.appliedWrite(message.writeId) : undefined;
-      // A redelivered write (its master died before acking it) is answered as the first time, from the stored outcome.
-      if (already !== undefined) results[i] = { ok: { ...already, duplicate: true } };
-      else fresh.push(i);
+      if (already === undefined) fresh.push(i);
+      else if (already.requestHash !== undefined && already.requestHash !== requestHash(message.request)) {
+        // The writeId names another write: answering with that write's outcome would acknowledge what never happened.
+        results[i] = { refused: new ConflictError(`writeId ${message.writeId} was used for a different write (LSN ${already.lsn}); a writeId names one write`) };
+      } else {
+        // A redelivered write (its master died before acking it) is answered as the first time, from the stored outcome.
+        const { requestHash: _stored, ...outcome } = already;
+        results[i] = { ok: { ...outcome, duplicate: true } };
+      }
     }
     if (fresh.length === 0) return results as Result[];
     if (!this.lease.valid()) throw new FencedError('ZooKeeper lease lapsed before the write');
@@ -186,8 +194,9 @@ export class WriteServer {
           continue;
         }
         lsn += 1;
-        outcomes.push({ writeId, outcome: { lsn, changes: result.changes, insertedId: result.insertedId } });
-        const record: SyncRecord = { lsn, epoch, writeId, master: pid, op: result.resolved };
+        const hash = requestHash(request);
+        outcomes.push({ writeId, outcome: { lsn, changes: result.changes, insertedId: result.insertedId, requestHash: hash } });
+        const record: SyncRecord = { lsn, epoch, writeId, requestHash: hash, master: pid, op: result.resolved };
         // Kept means confirmed by the broker and read back in its place (no forged record before it).
         const readBack = this.readBack(record);
         const appended = Promise.all([this.publisher.append(record), readBack]).then(() => undefined);
@@ -212,7 +221,7 @@ export class WriteServer {
     if (!this.channel) return;
     if (this.consumerTag) await this.channel.cancel(this.consumerTag).catch(() => undefined);
     await this.draining;
-    await this.channel.close().catch(() => undefined);
+    await this.closeChannel?.();
     this.channel = undefined;
   }
 }

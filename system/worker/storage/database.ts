@@ -37,6 +37,7 @@ class AppliedWrite extends Model {
   declare lsn: number;
   declare changes: number;
   declare inserted_id: string | null;
+  declare request_hash: string | null;
 }
 
 /** Rows per statement in batch reads and inserts: 4 columns x 200 stays under SQLite's oldest variable limit (999). */
@@ -67,7 +68,7 @@ function setSynchronousOnEveryConnection(sequelize: Sequelize, level: 'NORMAL'):
 
 function appliedWriteRow(writeId: string, outcome: WriteResult) {
   const inserted_id = outcome.insertedId === undefined ? null : JSON.stringify(outcome.insertedId);
-  return { write_id: writeId, lsn: outcome.lsn, changes: outcome.changes, inserted_id };
+  return { write_id: writeId, lsn: outcome.lsn, changes: outcome.changes, inserted_id, request_hash: outcome.requestHash ?? null };
 }
 
 export class WorkerDatabase {
@@ -114,6 +115,8 @@ export class WorkerDatabase {
         changes: { type: DataTypes.INTEGER, allowNull: false },
         // JSON of the inserted key (number or string), null when the write inserted nothing.
         inserted_id: { type: DataTypes.STRING(256), allowNull: true },
+        // What the writeId stood for (requestHash), so that reusing it for another write is a conflict.
+        request_hash: { type: DataTypes.STRING(64), allowNull: true },
       },
       { sequelize, tableName: '_applied_writes', timestamps: false },
     );
@@ -145,7 +148,12 @@ export class WorkerDatabase {
   async appliedWrite(writeId: string, transaction?: Transaction): Promise<WriteResult | undefined> {
     const row = await AppliedWrite.findByPk(writeId, { transaction });
     if (!row) return undefined;
-    return { lsn: row.lsn, changes: row.changes, ...(row.inserted_id !== null ? { insertedId: JSON.parse(row.inserted_id) } : {}) };
+    return {
+      lsn: row.lsn,
+      changes: row.changes,
+      ...(row.inserted_id !== null ? { insertedId: JSON.parse(row.inserted_id) } : {}),
+      ...(row.request_hash !== null ? { requestHash: row.request_hash } : {}),
+    };
   }
 
   /** Which of these writeIds were applied: a few queries for a whole replication batch instead of one per record. */

@@ -30,6 +30,7 @@ function toWhere(where: Where | undefined): WhereOptions {
 }
 
 export async function runRead(db: WorkerDatabase, req: ReadRequest): Promise<Record<string, unknown>[]> {
+  if (req.count) return [{ count: await db.tables[req.table].count({ where: toWhere(req.where) }) }];
   const rows = await db.tables[req.table].findAll({
     attributes: req.columns,
     where: toWhere(req.where),

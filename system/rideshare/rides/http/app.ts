@@ -17,6 +17,8 @@ export interface RidesAppDeps {
   lsn: LsnTracker;
   log: Logger;
   bodyLimit: string;
+  /** DBAAS_TOKEN: guards the admin endpoints (see createServiceApp). */
+  adminToken: string | undefined;
 }
 
 /** The rides service's HTTP API: validates at the edge, calls the domain, answers. */
@@ -30,6 +32,7 @@ export function createRidesApp(d: RidesAppDeps): Express {
     lsn: d.lsn,
     log: d.log,
     bodyLimit: d.bodyLimit,
+    adminToken: d.adminToken,
     routes: (app) => {
       app
         .route('/api/v1/rides')

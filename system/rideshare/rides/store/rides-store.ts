@@ -76,7 +76,8 @@ export class RidesStore {
   }
 
   async count(minLsn: number): Promise<number> {
-    return (await this.db.read({ table: 'rides', columns: ['ride_id'] }, minLsn)).length;
+    const [row] = await this.db.read({ table: 'rides', count: true }, minLsn);
+    return Number(row?.count ?? 0);
   }
 
   /** False when there was no such ride. Its memberships go with it (cascade). */

@@ -15,14 +15,15 @@ const names = z.array(z.string());
 
 /*
  * Whether a user exists, asked of the users service over HTTP (GET /api/v1/users), as the RideShare services always
- * have: the rides service owns no user data. The database's foreign keys still decide in the end.
+ * have (with ?username=, so that only that user is looked up): the rides service owns no user data. The database's foreign keys still decide in the end.
  */
 export class UsersClient {
   constructor(private readonly o: UsersClientOptions) {}
 
   async exists(username: string, minLsn: number): Promise<boolean> {
     const floor = Math.max(this.o.lsn.highest, minLsn);
-    const answer = await requestJson(`${this.o.baseUrl}/api/v1/users`, {
+    // ?username= asks for that one name: the users service reads one row, not every user's.
+    const answer = await requestJson(`${this.o.baseUrl}/api/v1/users?username=${encodeURIComponent(username)}`, {
       method: 'GET',
       headers: floor > 0 ? { [MIN_LSN_HEADER]: String(floor) } : {},
       timeoutMs: this.o.timeoutMs,

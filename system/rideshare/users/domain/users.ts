@@ -22,8 +22,12 @@ export class Users {
     if (!(await this.store.delete(username))) throw new ValidationError(`no such user '${username}'`);
   }
 
-  /** Every user's name, sorted; `minLsn` is the caller's own read-your-writes floor. */
-  list(minLsn: number): Promise<string[]> {
-    return this.store.names(minLsn);
+  /**
+   * Every user's name, sorted; with `only`, that name alone if the user exists (how the rides service asks whether a
+   * user exists without reading every name). `minLsn` is the caller's own read-your-writes floor.
+   */
+  async list(minLsn: number, only?: string): Promise<string[]> {
+    if (only === undefined) return this.store.names(minLsn);
+    return (await this.store.exists(only, minLsn)) ? [only] : [];
   }
 }

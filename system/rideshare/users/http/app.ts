@@ -7,7 +7,7 @@ import type { RequestCounter } from '../../common/request-counter';
 import { callerMinLsn, createServiceApp, replier } from '../../common/service-app';
 import { parseInput } from '../../common/validate';
 import type { Users } from '../domain/users';
-import { newUserBody, userParams } from './schemas';
+import { newUserBody, userParams, usersQuery } from './schemas';
 
 export interface UsersAppDeps {
   users: Users;
@@ -16,6 +16,8 @@ export interface UsersAppDeps {
   lsn: LsnTracker;
   log: Logger;
   bodyLimit: string;
+  /** DBAAS_TOKEN: guards the admin endpoints (see createServiceApp). */
+  adminToken: string | undefined;
 }
 
 /** The users service's HTTP API: validates at the edge, calls the domain, answers. */
@@ -28,6 +30,7 @@ export function createUsersApp(d: UsersAppDeps): Express {
     lsn: d.lsn,
     log: d.log,
     bodyLimit: d.bodyLimit,
+    adminToken: d.adminToken,
     routes: (app) => {
       app
         .route('/api/v1/users')
@@ -35,8 +38,9 @@ export function createUsersApp(d: UsersAppDeps): Express {
           await d.users.create(parseInput(newUserBody, req.body, 'body'));
           send(res, 201, {});
         })
-        .get(async (_req, res) => {
-          const names = await d.users.list(callerMinLsn(res));
+        .get(async (req, res) => {
+          const { username } = parseInput(usersQuery, req.query, 'query');
+          const names = await d.users.list(callerMinLsn(res), username);
           send(res, names.length === 0 ? 204 : 200, names);
         })
         .all(methodNotAllowed(['PUT', 'GET']));

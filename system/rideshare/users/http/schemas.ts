@@ -9,3 +9,6 @@ export const newUserBody = bodyObject({
 
 /** DELETE /api/v1/users/{username} */
 export const userParams = z.object({ username: usernameSchema });
+
+/** GET /api/v1/users[?username=]: the list, or the one name asked for when that user exists. */
+export const usersQuery = z.object({ username: usernameSchema.optional() });

@@ -1,4 +1,5 @@
 import { ConflictError } from '../../../common/errors/errors';
+import { MAX_LIMIT } from '../../../common/protocol/requests';
 import type { DbaasClient } from '../../common/dbaas-client';
 
 /*
@@ -25,8 +26,17 @@ export class UsersStore {
     return changes > 0;
   }
 
+  /** Every user's name, sorted: the first MAX_LIMIT (10000) of them. */
   async names(minLsn: number): Promise<string[]> {
-    const rows = await this.db.read({ table: 'users', columns: ['username'], orderBy: [{ column: 'username', direction: 'asc' }] }, minLsn);
+    const rows = await this.db.read(
+      { table: 'users', columns: ['username'], orderBy: [{ column: 'username', direction: 'asc' }], limit: MAX_LIMIT },
+      minLsn,
+    );
     return rows.map((r) => String(r.username));
+  }
+
+  /** Whether there is a user of that name: one row at most, not the whole table. */
+  async exists(username: string, minLsn: number): Promise<boolean> {
+    return (await this.db.read({ table: 'users', columns: ['username'], where: { username }, limit: 1 }, minLsn)).length > 0;
   }
 }

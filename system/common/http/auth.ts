@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { DbaasError } from '../../common/errors/errors';
+import { DbaasError } from '../errors/errors';
 
 /** When a token is configured, requires `Authorization: Bearer <token>`. */
 export function requireToken(token: string | undefined): RequestHandler {
