@@ -23,6 +23,8 @@ export const workerInfoSchema = z.object({
   appliedLsn: z.number().int(),
   epoch: z.number().int(),
   startedAt: z.number(),
+  /** The worker's ZooKeeper session (hex): the ephemeralOwner of its znodes, /master included when it is master. */
+  session: z.string(),
 });
 export type WorkerInfo = z.infer<typeof workerInfoSchema>;
 

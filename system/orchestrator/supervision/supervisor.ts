@@ -3,7 +3,7 @@ import type { Logger } from '../../common/logging/logger';
 import { ZK_PATHS, workerPath, type WorkerInfo } from '../../common/zk/paths';
 import { listWorkers, readMaster } from '../../common/zk/workers-directory';
 import type { ZkClient } from '../../common/zk/zk-client';
-import { sleep, waitUntil } from '../../common/services/wait-for';
+import { sleepOn, systemClock, type Clock } from '../../common/time/clock';
 import type { WorkerExit, WorkerHandle, WorkerRuntime } from '../runtime/worker-runtime';
 
 export interface SupervisorOptions {
@@ -16,6 +16,8 @@ export interface SupervisorOptions {
   stopTimeoutMs: number;
   /** Kill a worker whose ZooKeeper session is gone while its process still runs (it may be paused). */
   killLostWorkers: boolean;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 /** A worker as the orchestrator reports it: what the runtime runs, joined with what it registered in ZooKeeper. */
@@ -42,12 +44,16 @@ export class Supervisor {
   private again = false;
   private closed = false;
   private counter = 0;
-  private backstop: NodeJS.Timeout | undefined;
+  private backstop: unknown;
   private recentFailures = 0;
+  /** Each registered worker's ZooKeeper session, kept after its exit until its znodes are dealt with. */
+  private readonly sessions = new Map<string, string>();
+  private readonly clock: Clock;
   private readonly wake = () => this.reconcile();
 
   constructor(private readonly o: SupervisorOptions) {
     this.wanted = o.initialSlaves;
+    this.clock = o.clock ?? systemClock;
     o.runtime.on('exit', (exit: WorkerExit) => void this.onExit(exit));
   }
 
@@ -62,17 +68,20 @@ export class Supervisor {
       this.o.log.warn({ count: existing.length }, 'workers of an earlier run are still registered; they will expire with their sessions');
     }
     await this.startWorker();
-    await waitUntil(
-      'the first worker to become master',
-      async () => (await listWorkers(this.o.zk)).some((w) => w.role === 'master' && w.state === 'ready'),
-      this.o.startTimeoutMs,
-      50,
-    );
+    const deadline = this.clock.now() + this.o.startTimeoutMs;
+    while (!(await listWorkers(this.o.zk).catch(() => [])).some((w) => w.role === 'master' && w.state === 'ready')) {
+      if (this.clock.now() > deadline) throw new Error(`timed out after ${this.o.startTimeoutMs} ms waiting for the first worker to become master`);
+      await sleepOn(this.clock, 50);
+    }
     // The pass sets the watch on /workers (listWorkers with this.wake).
     await this.reconcileNow();
     // Watches drive reconciliation; this slow pass is the backstop for a watch lost with a failed pass.
-    this.backstop = setInterval(() => this.reconcile(), this.o.startTimeoutMs / 10);
-    this.backstop.unref();
+    const backstop = () => {
+      if (this.closed) return;
+      this.reconcile();
+      this.backstop = this.clock.setTimeout(backstop, this.o.startTimeoutMs / 10);
+    };
+    this.backstop = this.clock.setTimeout(backstop, this.o.startTimeoutMs / 10);
   }
 
   /** Sets the wanted slave count (clamped to 1..maxSlaves) and converges to it. */
@@ -105,6 +114,7 @@ export class Supervisor {
   private async pass(): Promise<void> {
     const infos = await listWorkers(this.o.zk, this.wake);
     const byId = new Map(infos.map((i) => [i.id, i]));
+    for (const i of infos) this.sessions.set(i.id, i.session);
     const live = this.o.runtime.list().filter((h) => !this.stopping.has(h.id));
     for (const h of live) {
       if (byId.has(h.id)) this.registered.add(h.id);
@@ -117,7 +127,7 @@ export class Supervisor {
     const running = live.filter((h) => !this.registered.has(h.id) || byId.has(h.id));
     const want = 1 + this.wanted;
     if (running.length < want) {
-      if (this.recentFailures > 0) await sleep(Math.min(5000, 200 * 2 ** this.recentFailures));
+      if (this.recentFailures > 0) await sleepOn(this.clock, Math.min(5000, 200 * 2 ** this.recentFailures));
       await Promise.all(Array.from({ length: want - running.length }, () => this.startWorker()));
     } else if (running.length > want) {
       const masterId = (await readMaster(this.o.zk))?.id;
@@ -131,7 +141,7 @@ export class Supervisor {
   }
 
   private async startWorker(): Promise<WorkerHandle> {
-    const id = `w${++this.counter}-${Date.now().toString(36)}`;
+    const id = `w${++this.counter}-${this.clock.wall().toString(36)}`;
     const handle = await this.o.runtime.start(id, {});
     this.o.log.info({ id, pid: handle.pid }, 'started worker');
     return handle;
@@ -148,19 +158,33 @@ export class Supervisor {
 
   private async onExit(exit: WorkerExit): Promise<void> {
     const planned = this.stopping.has(exit.id) || this.closed;
-    const lifetime = Date.now() - exit.startedAt;
+    // startedAt is the runtime's wall-clock time.
+    const lifetime = this.clock.wall() - exit.startedAt;
     this.recentFailures = !planned && lifetime < 3000 ? this.recentFailures + 1 : 0;
     this.registered.delete(exit.id);
     if (this.closed) return;
     // An exited worker is certainly dead: remove its znodes now instead of waiting for its session to expire.
-    try {
-      const master = await readMaster(this.o.zk);
-      if (master?.id === exit.id) await this.o.zk.remove(ZK_PATHS.master);
-      await this.o.zk.remove(workerPath(exit.id));
-    } catch (err) {
-      this.o.log.warn({ err: (err as Error).message }, 'could not remove the znodes of an exited worker');
-    }
+    const warn = (err: unknown) => this.o.log.warn({ id: exit.id, err: (err as Error).message }, 'could not remove a znode of an exited worker');
+    await this.removeMasterOf(exit.id).catch(warn);
+    await this.o.zk.remove(workerPath(exit.id)).catch(warn);
+    this.sessions.delete(exit.id);
     if (!this.closed) this.reconcile();
+  }
+
+  /**
+   * Removes /master when it belongs to the dead worker: when its ephemeralOwner is the session that worker
+   * registered with (its /workers entry says which). The name in /master's data proves nothing (any session can
+   * write it), and a /master of another session is a live master's. The removal names the version just seen, so a
+   * node that changed meanwhile is left to ZooKeeper's session expiry.
+   */
+  private async removeMasterOf(id: string): Promise<void> {
+    const session = this.sessions.get(id) ?? (await this.o.zk.getData<{ session?: string }>(workerPath(id)))?.data?.session;
+    const stat = await this.o.zk.exists(ZK_PATHS.master);
+    if (!stat || !session) return;
+    const owner = stat.ephemeralOwner.toString('hex');
+    if (owner !== session) return;
+    this.o.log.info({ id, session }, 'removing /master of an exited worker');
+    await this.o.zk.remove(ZK_PATHS.master, stat.version);
   }
 
   /** Kills the master (role 'master') or the slave with the highest PID (role 'slave') with SIGKILL. */
@@ -182,7 +206,7 @@ export class Supervisor {
       this.o.runtime.on('exit', onExit);
     });
     await this.o.runtime.signal(victim.id, 'SIGKILL');
-    await Promise.race([gone, sleep(this.o.stopTimeoutMs)]);
+    await Promise.race([gone, sleepOn(this.clock, this.o.stopTimeoutMs)]);
     return victim.pid;
   }
 
@@ -206,7 +230,7 @@ export class Supervisor {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.backstop) clearInterval(this.backstop);
+    if (this.backstop !== undefined) this.clock.clearTimeout(this.backstop);
     await this.o.runtime.close(this.o.stopTimeoutMs);
   }
 }

@@ -3,12 +3,19 @@ import type { Logger } from '../../common/logging/logger';
 import { ZK_PATHS, type MasterInfo } from '../../common/zk/paths';
 import { listWorkers } from '../../common/zk/workers-directory';
 import { isNodeExists, zkErrorName, type ZkClient } from '../../common/zk/zk-client';
+import type { MasterNode } from './lease';
+
+/** What 'elected' carries: the new epoch, and /master as the election wrote it (where the lease starts from). */
+export interface Elected {
+  epoch: number;
+  master: MasterNode;
+}
 
 /*
  * Master election. The master is whoever holds the ephemeral /master znode. When there is none, the live worker
  * with the lowest PID creates it (an atomic create: of two contenders one wins) and bumps the persistent epoch.
  * A worker that joins while a master is healthy never contends, whatever its PID.
- * Emits 'elected' with the new epoch, once.
+ * Emits 'elected' (Elected: the new epoch and /master's version), once.
  */
 export class Election extends EventEmitter {
   private running = false;
@@ -58,6 +65,7 @@ export class Election extends EventEmitter {
     const workers = (await listWorkers(this.zk, this.wake)).filter((w) => w.state !== 'stopping');
     const lowest = workers.reduce<(typeof workers)[number] | undefined>((a, w) => (a === undefined || w.pid < a.pid ? w : a), undefined);
     if (lowest?.id !== this.me.id) return;
+    let version = 0;
     try {
       await this.zk.create(ZK_PATHS.master, { id: this.me.id, pid: this.me.pid, epoch: -1 } satisfies MasterInfo, 'ephemeral');
     } catch (err) {
@@ -65,21 +73,19 @@ export class Election extends EventEmitter {
       if (!isNodeExists(err)) throw err;
       const stat = await this.zk.exists(ZK_PATHS.master, this.wake);
       if (!stat || stat.ephemeralOwner.toString('hex') !== this.zk.sessionId) return;
+      version = stat.version;
     }
-    const epoch = await this.raiseEpoch(1);
+    const epoch = await this.bumpEpoch(1);
+    const data: MasterInfo = { id: this.me.id, pid: this.me.pid, epoch };
+    // Conditional, like every later write of /master (the lease's): it names the version we created.
+    const stat = await this.zk.setData(ZK_PATHS.master, data, version);
     this.elected = true;
     this.log.info({ epoch }, 'elected master');
-    this.emit('elected', epoch);
+    this.emit('elected', { epoch, master: { version: stat.version, data } } satisfies Elected);
   }
 
-  /** Sets the epoch to at least `atLeast` (and above its current value); updates /master. Master only. */
-  async raiseEpoch(atLeast: number): Promise<number> {
-    const epoch = await this.bumpEpoch(atLeast);
-    await this.zk.setData(ZK_PATHS.master, { id: this.me.id, pid: this.me.pid, epoch } satisfies MasterInfo);
-    return epoch;
-  }
-
-  private async bumpEpoch(atLeast = 1): Promise<number> {
+  /** Sets the persistent epoch to at least `atLeast` and above its current value; returns it. Master only. */
+  async bumpEpoch(atLeast = 1): Promise<number> {
     for (;;) {
       const node = await this.zk.getData<{ epoch: number }>(ZK_PATHS.epoch);
       if (!node) {
