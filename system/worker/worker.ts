@@ -28,7 +28,7 @@ export class Worker {
     const control = new ControlServer(id, pid, ctx.db, ctx.replicator);
     await control.start(ctx.connection, ctx.onCancelled);
 
-    const election = new Election(ctx.zk, { id, pid }, log);
+    const election = new Election(ctx.zk, { id, pid }, log, { waitForStartingMs: ctx.config.electionWaitForStartingMs });
     const slave = new SlaveRole({ context: ctx });
     const master = new MasterRole({ context: ctx, election, stopServingReads: () => slave.stop() });
     election.once('elected', (elected: Elected) =>

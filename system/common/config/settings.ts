@@ -229,6 +229,12 @@ export const SETTINGS = {
     group: 'coordination',
     doc: "how long a slave waits to reach a read's `minLsn` (then 504)",
   }),
+  ELECTION_WAIT_FOR_STARTING_MS: setting({
+    field: 'electionWaitForStartingMs',
+    schema: positiveMs.default(5000),
+    group: 'coordination',
+    doc: 'how long an election waits for a lower-PID worker that is still starting (then it goes on without it)',
+  }),
   ZNODE_UPDATE_MS: setting({
     field: 'znodeUpdateMs',
     schema: positiveMs.default(200),

@@ -8,9 +8,15 @@ export const ZK_PATHS = {
   master: '/master',
   /** Persistent; the current epoch, bumped by every new master. */
   epoch: '/epoch',
+  /** One ephemeral child (of the orchestrator's session) per worker started and not yet registered, holding StartingInfo. */
+  starting: '/starting',
 } as const;
 
 export const workerPath = (id: string) => `${ZK_PATHS.workers}/${id}`;
+export const startingPath = (id: string) => `${ZK_PATHS.starting}/${id}`;
+
+export const startingInfoSchema = z.object({ id: z.string(), pid: z.number().int() });
+export type StartingInfo = z.infer<typeof startingInfoSchema>;
 
 export const WORKER_ROLES = ['slave', 'master'] as const;
 export const WORKER_STATES = ['starting', 'catching-up', 'ready', 'electing', 'stopping'] as const;

@@ -224,3 +224,40 @@ test('scale-in stops the highest-PID slaves, never the master', async () => {
   await supervisor.setWantedSlaves(1);
   expect(runtime.list().map((h) => h.pid).sort()).toEqual([100, 5000]);
 });
+
+describe('one definition of a slave: started, not stopping, registered or not', () => {
+  test('a started worker is announced in /starting with its PID until it registers or exits', async () => {
+    const { master } = await boot(1);
+    await supervisor.setWantedSlaves(3);
+    const [b, c] = runtime.started.slice(2);
+    expect(server.data(`/starting/${b.id}`)).toEqual({ id: b.id, pid: b.pid });
+    expect(server.data(`/starting/${c.id}`)).toEqual({ id: c.id, pid: c.pid });
+    expect(server.nodes.get(`/starting/${b.id}`)?.owner).not.toBeUndefined(); // ephemeral: gone with the orchestrator
+    // worker/list shows them already: they are slaves from the start.
+    expect(await supervisor.pids()).toEqual(runtime.started.map((h) => h.pid).sort((x, y) => x - y));
+    register(b);
+    await settle();
+    expect(server.nodes.has(`/starting/${b.id}`)).toBe(false);
+    runtime.exit(c.id);
+    await settle();
+    expect(server.nodes.has(`/starting/${c.id}`)).toBe(false);
+    expect(server.nodes.has('/master')).toBe(true);
+  });
+
+  test('crash/slave picks the highest-PID slave even while it is still starting', async () => {
+    await boot(1);
+    await supervisor.setWantedSlaves(2);
+    const starting = runtime.started[2];
+    expect(server.nodes.has(`/workers/${starting.id}`)).toBe(false);
+    expect(await supervisor.crash('slave')).toBe(starting.pid);
+  });
+
+  test('a stopping worker is not listed and not picked by crash/slave', async () => {
+    const { master, slaves } = await boot(2);
+    const [low, high] = [...slaves].sort((a, b) => a.pid - b.pid);
+    // The worker stops itself (its state says so) while it still runs.
+    server.setData(`/workers/${high.id}`, { ...server.data<WorkerInfo>(`/workers/${high.id}`)!, state: 'stopping' }, -1);
+    expect(await supervisor.pids()).toEqual([master.pid, low.pid]);
+    expect(await supervisor.crash('slave')).toBe(low.pid);
+  });
+});

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
-import { ZK_PATHS, workerPath, type WorkerInfo } from '../../common/zk/paths';
-import { listWorkers, readMaster } from '../../common/zk/workers-directory';
+import { ZK_PATHS, startingPath, workerPath, type StartingInfo, type WorkerInfo } from '../../common/zk/paths';
+import { countsAsWorker, listWorkers, readMaster } from '../../common/zk/workers-directory';
 import type { ZkClient } from '../../common/zk/zk-client';
 import { sleepOn, systemClock, type Clock } from '../../common/time/clock';
 import type { WorkerExit, WorkerHandle, WorkerRuntime } from '../runtime/worker-runtime';
@@ -48,6 +48,9 @@ export class Supervisor {
   private recentFailures = 0;
   /** Each registered worker's ZooKeeper session, kept after its exit until its znodes are dealt with. */
   private readonly sessions = new Map<string, string>();
+  /** Workers announced in /starting and not seen registered yet; the announcements being written. */
+  private readonly announced = new Set<string>();
+  private readonly announcing = new Set<Promise<void>>();
   private readonly clock: Clock;
   private readonly wake = () => this.reconcile();
 
@@ -117,7 +120,11 @@ export class Supervisor {
     for (const i of infos) this.sessions.set(i.id, i.session);
     const live = this.o.runtime.list().filter((h) => !this.stopping.has(h.id));
     for (const h of live) {
-      if (byId.has(h.id)) this.registered.add(h.id);
+      if (byId.has(h.id)) {
+        this.registered.add(h.id);
+        // Registered: the /workers entry speaks for it now.
+        if (this.announced.delete(h.id)) await this.o.zk.remove(startingPath(h.id)).catch(() => undefined);
+      }
       else if (this.registered.has(h.id) && this.o.killLostWorkers) {
         // It was registered and its session is gone: ZooKeeper considers it dead, so it must be (it may be paused).
         this.o.log.warn({ id: h.id, pid: h.pid }, 'worker lost its ZooKeeper session; killing it');
@@ -144,7 +151,24 @@ export class Supervisor {
     const id = `w${++this.counter}-${this.clock.wall().toString(36)}`;
     const handle = await this.o.runtime.start(id, {});
     this.o.log.info({ id, pid: handle.pid }, 'started worker');
+    const announcing = this.announce(handle);
+    this.announcing.add(announcing);
+    await announcing.finally(() => this.announcing.delete(announcing));
     return handle;
+  }
+
+  /**
+   * A started worker is a worker (a slave) at once, registered or not (see `electorate`): /starting tells the
+   * workers' election about it until its /workers entry does. Ephemeral in our session: gone with the orchestrator.
+   */
+  private async announce(h: WorkerHandle): Promise<void> {
+    try {
+      await this.o.zk.mkdirp(ZK_PATHS.starting);
+      await this.o.zk.create(startingPath(h.id), { id: h.id, pid: h.pid } satisfies StartingInfo, 'ephemeral');
+      this.announced.add(h.id);
+    } catch (err) {
+      this.o.log.warn({ id: h.id, err: (err as Error).message }, 'could not announce a starting worker');
+    }
   }
 
   private async stopWorker(h: WorkerHandle): Promise<void> {
@@ -167,6 +191,7 @@ export class Supervisor {
     const warn = (err: unknown) => this.o.log.warn({ id: exit.id, err: (err as Error).message }, 'could not remove a znode of an exited worker');
     await this.removeMasterOf(exit.id).catch(warn);
     await this.o.zk.remove(workerPath(exit.id)).catch(warn);
+    if (this.announced.delete(exit.id)) await this.o.zk.remove(startingPath(exit.id)).catch(warn);
     this.sessions.delete(exit.id);
     if (!this.closed) this.reconcile();
   }
@@ -189,7 +214,11 @@ export class Supervisor {
 
   /** Kills the master (role 'master') or the slave with the highest PID (role 'slave') with SIGKILL. */
   async crash(role: 'master' | 'slave'): Promise<number> {
-    const handles = this.o.runtime.list().filter((h) => !this.stopping.has(h.id));
+    // A worker being announced is already a slave for the election: let the announcement land first.
+    await Promise.all(this.announcing);
+    // Among the workers worker/list shows (one definition: starting ones are slaves, stopping ones are not listed).
+    const listed = new Set((await this.workers()).filter((w) => countsAsWorker(w.state)).map((w) => w.id));
+    const handles = this.o.runtime.list().filter((h) => listed.has(h.id));
     const master = await readMaster(this.o.zk);
     let victim: WorkerHandle | undefined;
     if (role === 'master') victim = handles.find((h) => h.id === master?.id);
@@ -226,6 +255,11 @@ export class Supervisor {
         } satisfies WorkerView;
       })
       .sort((a, b) => a.pid - b.pid);
+  }
+
+  /** The sorted PIDs of the master and every slave (starting ones included, stopping ones not): worker/list. */
+  async pids(): Promise<number[]> {
+    return (await this.workers()).filter((w) => countsAsWorker(w.state)).map((w) => w.pid);
   }
 
   async close(): Promise<void> {

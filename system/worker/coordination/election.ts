@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../../common/logging/logger';
 import { ZK_PATHS, type MasterInfo } from '../../common/zk/paths';
-import { listWorkers } from '../../common/zk/workers-directory';
+import { systemClock, type Clock } from '../../common/time/clock';
+import { electorate, listStarting, listWorkers } from '../../common/zk/workers-directory';
 import { isNodeExists, zkErrorName, type ZkClient } from '../../common/zk/zk-client';
 import type { MasterNode } from './lease';
 
@@ -11,10 +12,18 @@ export interface Elected {
   master: MasterNode;
 }
 
+export interface ElectionOptions {
+  /** How long to wait for a lower-PID worker that is still starting (ELECTION_WAIT_FOR_STARTING_MS). */
+  waitForStartingMs: number;
+  clock?: Clock;
+}
+
 /*
- * Master election. The master is whoever holds the ephemeral /master znode. When there is none, the live worker
- * with the lowest PID creates it (an atomic create: of two contenders one wins) and bumps the persistent epoch.
- * A worker that joins while a master is healthy never contends, whatever its PID.
+ * Master election. The master is whoever holds the ephemeral /master znode. When there is none, the worker with the
+ * lowest PID (see `electorate`: registered and not stopping, or still starting) creates it (an atomic create: of two
+ * contenders one wins) and bumps the persistent epoch. When the lowest is still starting (announced in /starting, not
+ * yet in /workers), the others wait for it, up to `waitForStartingMs` from when they first saw it lowest; past that,
+ * it is left out. A worker that joins while a master is healthy never contends, whatever its PID.
  * Emits 'elected' (Elected: the new epoch and /master's version), once.
  */
 export class Election extends EventEmitter {
@@ -23,13 +32,19 @@ export class Election extends EventEmitter {
   private elected = false;
   private stopped = false;
   private readonly wake = () => void this.evaluate();
+  /** Starting workers waited for, with the (monotonic) time the wait for each began. */
+  private readonly waitingSince = new Map<string, number>();
+  private timer: unknown;
+  private readonly clock: Clock;
 
   constructor(
     private readonly zk: ZkClient,
     private readonly me: { id: string; pid: number },
     private readonly log: Logger,
+    private readonly o: ElectionOptions,
   ) {
     super();
+    this.clock = o.clock ?? systemClock;
   }
 
   start(): void {
@@ -38,6 +53,7 @@ export class Election extends EventEmitter {
 
   stop(): void {
     this.stopped = true;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
   }
 
   private async evaluate(): Promise<void> {
@@ -61,9 +77,19 @@ export class Election extends EventEmitter {
   }
 
   private async attempt(): Promise<void> {
-    if (await this.zk.exists(ZK_PATHS.master, this.wake)) return;
-    const workers = (await listWorkers(this.zk, this.wake)).filter((w) => w.state !== 'stopping');
-    const lowest = workers.reduce<(typeof workers)[number] | undefined>((a, w) => (a === undefined || w.pid < a.pid ? w : a), undefined);
+    if (await this.zk.exists(ZK_PATHS.master, this.wake)) {
+      this.waitingSince.clear();
+      return;
+    }
+    const registered = await listWorkers(this.zk, this.wake);
+    const starting = await listStarting(this.zk, this.wake);
+    const now = this.clock.now();
+    const candidates = electorate(registered, starting).filter((c) => c.registered || this.stillWaitingFor(c.id, now));
+    const lowest = candidates.reduce<(typeof candidates)[number] | undefined>((a, c) => (a === undefined || c.pid < a.pid ? c : a), undefined);
+    if (lowest && !lowest.registered) {
+      this.log.info({ pid: lowest.pid, id: lowest.id }, 'election: waiting for a lower-PID worker that is still starting');
+      this.wakeAt(this.waitingSince.get(lowest.id)! + this.o.waitForStartingMs);
+    }
     if (lowest?.id !== this.me.id) return;
     let version = 0;
     try {
@@ -82,6 +108,17 @@ export class Election extends EventEmitter {
     this.elected = true;
     this.log.info({ epoch }, 'elected master');
     this.emit('elected', { epoch, master: { version: stat.version, data } } satisfies Elected);
+  }
+
+  /** True while the wait for this starting worker lasts (it begins now when it had not begun). */
+  private stillWaitingFor(id: string, now: number): boolean {
+    if (!this.waitingSince.has(id)) this.waitingSince.set(id, now);
+    return now - this.waitingSince.get(id)! < this.o.waitForStartingMs;
+  }
+
+  private wakeAt(at: number): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(this.wake, Math.max(0, at - this.clock.now()) + 1);
   }
 
   /** Sets the persistent epoch to at least `atLeast` and above its current value; returns it. Master only. */

@@ -77,7 +77,7 @@ async function worker(markerTimeoutMs = 2000) {
     membership,
     onFatal: (reason, code) => void fatal.push({ reason, code }),
   });
-  const election = new Election(zk, { id: 'w1', pid: PID }, log);
+  const election = new Election(zk, { id: 'w1', pid: PID }, log, { waitForStartingMs: 1000, clock });
   cleanup.push(() => election.stop());
   const readsStopped: Array<{ role: string | undefined; streamLength: number }> = [];
   const master = new MasterRole({
