@@ -57,6 +57,15 @@ describe('a fault that took the master away', () => {
     expect(check([f], [elected(f, 800, 301)]).summary).toContain('new master was 301, expected 305');
   });
 
+  test('counts a worker that was still starting (not yet registered) as a candidate: the lowest PID must win', () => {
+    // Three slaves had just been started; 305 had registered first, 301 and 303 were still starting.
+    const f = fault('kill-master', 1000, 1500, 300, [worker(300, 'master'), worker(301, 'unknown', 'unregistered'), worker(303, 'unknown', 'unregistered'), worker(305)]);
+    const v = check([f], [elected(f, 1500, 305)]);
+    expect(v.valid).toBe(false);
+    expect(v.summary).toBe('kill-master of 300 at 12:00:01.000: new master was 305, expected 301 (lowest PID among [301, 303, 305])');
+    expect(check([f], [elected(f, 1500, 301)]).valid).toBe(true);
+  });
+
   test('finds the victim of kill-master in the topology when the fault names none', () => {
     const f = fault('kill-master', 1000, 1500, undefined, topology);
     expect(check([f], [elected(f, 800, 305)]).valid).toBe(true);

@@ -1,5 +1,6 @@
 import type { CheckContext, Checker, Threshold, Verdict } from '../core/checker';
 import type { ElectionEvent, FaultKind, FaultWindow, WorkerSample } from '../core/history';
+import { countsAsWorker } from '../../system/common/zk/workers-directory';
 import { FAULTS, targetOf } from '../nemesis/registry';
 import { faultLabel, joinProblems, plural, targetPid } from './format';
 
@@ -7,14 +8,15 @@ export interface ElectionCheckerOptions {
   /** Longest time from the fault's start to the new master being seen (default 10000 ms: ZooKeeper session expiry,
    * election and the harness's polling interval, with room to spare on a slow machine). */
   maxElectionMs?: number;
-  /** Which workers of the topology before the fault could win an election (default: all but those `stopping` or
-   * `unregistered`, as the system's own election skips stopping workers and unregistered ones are not in ZooKeeper). */
+  /** Which workers of the topology before the fault could win an election (default: the system's own definition,
+   * `countsAsWorker`: every worker but a stopping one, those still starting (`unregistered`) included, since the
+   * election waits for a lower-PID worker that is still starting). */
   isEligible?: (worker: WorkerSample) => boolean;
 }
 
 export const ELECTION_DEFAULTS: Required<ElectionCheckerOptions> = {
   maxElectionMs: 10000,
-  isEligible: (w) => w.state !== 'stopping' && w.state !== 'unregistered',
+  isEligible: (w) => countsAsWorker(w.state),
 };
 
 /** The faults this checker judges: those aimed at a worker. Service restarts may or may not move the master

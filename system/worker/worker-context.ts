@@ -116,7 +116,7 @@ export class WorkerContext {
 
       const membership = new Membership(
         zk,
-        { id, pid, role: 'slave', state: 'catching-up', appliedLsn: replicator.current.appliedLsn, epoch: 0, startedAt: Date.now() },
+        { id, pid, role: 'slave', state: 'catching-up', appliedLsn: replicator.current.appliedLsn, epoch: 0, startedAt: Date.now(), session: zk.sessionId },
         config.znodeUpdateMs,
         log,
       );

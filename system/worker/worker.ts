@@ -1,4 +1,4 @@
-import { Election } from './coordination/election';
+import { Election, type Elected } from './coordination/election';
 import { ControlServer } from './roles/control-server';
 import { MasterRole } from './roles/master-role';
 import { SlaveRole } from './roles/slave-role';
@@ -28,12 +28,12 @@ export class Worker {
     const control = new ControlServer(id, pid, ctx.db, ctx.replicator);
     await control.start(ctx.connection, ctx.onChannelLost);
 
-    const election = new Election(ctx.zk, { id, pid }, log);
+    const election = new Election(ctx.zk, { id, pid }, log, { waitForStartingMs: ctx.config.electionWaitForStartingMs });
     const slave = new SlaveRole({ context: ctx });
     const master = new MasterRole({ context: ctx, election, stopServingReads: () => slave.stop() });
-    election.once('elected', (epoch: number) =>
+    election.once('elected', (elected: Elected) =>
       // A graceful stop during a takeover closes the channels under it: that is not a failure (ctx.fatal knows).
-      master.takeOver(epoch).catch((err) => ctx.fatal(`could not take over as master: ${(err as Error).message}`, EXIT.failed)),
+      master.takeOver(elected).catch((err) => ctx.fatal(`could not take over as master: ${(err as Error).message}`, EXIT.failed)),
     );
     election.start();
     slave.start().catch((err) => ctx.fatal(`could not start serving reads: ${(err as Error).message}`, EXIT.failed));

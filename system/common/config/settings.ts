@@ -279,6 +279,12 @@ export const SETTINGS = {
     group: 'coordination',
     doc: "largest read answer a slave sends (more: 400 asking for fewer rows or columns); keep it under the broker's `max_message_size`",
   }),
+  ELECTION_WAIT_FOR_STARTING_MS: setting({
+    field: 'electionWaitForStartingMs',
+    schema: positiveMs.default(5000),
+    group: 'coordination',
+    doc: 'how long an election waits for a lower-PID worker that is still starting (then it goes on without it)',
+  }),
   ZNODE_UPDATE_MS: setting({
     field: 'znodeUpdateMs',
     schema: positiveMs.default(200),

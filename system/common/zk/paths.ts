@@ -10,9 +10,15 @@ export const ZK_PATHS = {
   epoch: '/epoch',
   /** Persistent; the id of the replication log (syncQ), recorded by the first master once its genesis marker is in. */
   log: '/log',
+  /** One ephemeral child (of the orchestrator's session) per worker started and not yet registered, holding StartingInfo. */
+  starting: '/starting',
 } as const;
 
 export const workerPath = (id: string) => `${ZK_PATHS.workers}/${id}`;
+export const startingPath = (id: string) => `${ZK_PATHS.starting}/${id}`;
+
+export const startingInfoSchema = z.object({ id: z.string(), pid: z.number().int() });
+export type StartingInfo = z.infer<typeof startingInfoSchema>;
 
 export const WORKER_ROLES = ['slave', 'master'] as const;
 export const WORKER_STATES = ['starting', 'catching-up', 'ready', 'electing', 'stopping'] as const;
@@ -25,6 +31,8 @@ export const workerInfoSchema = z.object({
   appliedLsn: z.number().int(),
   epoch: z.number().int(),
   startedAt: z.number(),
+  /** The worker's ZooKeeper session (hex): the ephemeralOwner of its znodes, /master included when it is master. */
+  session: z.string(),
 });
 export type WorkerInfo = z.infer<typeof workerInfoSchema>;
 

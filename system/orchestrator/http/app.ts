@@ -104,7 +104,7 @@ export function createApp(d: AppDeps): express.Express {
 
   app
     .route('/api/v1/worker/list')
-    .get(async (_req, res) => void res.json((await d.supervisor.workers()).map((w) => w.pid)))
+    .get(async (_req, res) => void res.json(await d.supervisor.pids()))
     .all(methodNotAllowed(['GET']));
 
   app

@@ -1,33 +1,6 @@
 import pino from 'pino';
-import type { Clock } from '../../common/time/clock';
+import { FakeClock } from '../../common/time/fake-clock';
 import { Autoscaler } from './autoscaler';
-
-/** A clock that moves only when the test says so. */
-class FakeClock implements Clock {
-  private t = 1_000_000;
-  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
-  private nextId = 1;
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.push({ at: this.t + ms, fn, id });
-    return id;
-  };
-  clearTimeout = (id: unknown) => {
-    this.timers = this.timers.filter((x) => x.id !== id);
-  };
-  advance(ms: number) {
-    const end = this.t + ms;
-    for (;;) {
-      const due = this.timers.filter((x) => x.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((x) => x !== due);
-      this.t = due.at;
-      due.fn();
-    }
-    this.t = end;
-  }
-}
 
 function setup() {
   const clock = new FakeClock();
@@ -76,7 +49,7 @@ test('the first read starts the timer; each interval decides from its own count 
 test('ticks keep the cadence of the first read', () => {
   const { clock, scaler, reads } = setup();
   reads(1);
-  const start = clock.now();
+  const start = clock.wall();
   clock.advance(3 * 120_000 + 10);
   expect(scaler.snapshot().decisions.map((d) => d.at - start)).toEqual([120_000, 240_000, 360_000]);
   expect(scaler.snapshot().nextTickInMs).toBe(120_000 - 10);

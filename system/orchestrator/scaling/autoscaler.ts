@@ -15,6 +15,7 @@ export interface AutoscalerOptions {
 }
 
 export interface ScalingDecision {
+  /** Wall-clock time of the decision (ms since the epoch), for people and the harness. */
   at: number;
   reads: number;
   wanted: number;
@@ -55,13 +56,14 @@ export class Autoscaler {
 
   private tick(): void {
     if (this.stopped) return;
-    const decision: ScalingDecision = { at: this.clock.now(), reads: this.reads, wanted: wantedSlaves(this.reads, this.o.readsPerSlave, this.o.maxSlaves) };
+    const at = this.clock.now();
+    const decision: ScalingDecision = { at: this.clock.wall(), reads: this.reads, wanted: wantedSlaves(this.reads, this.o.readsPerSlave, this.o.maxSlaves) };
     this.reads = 0;
     this.decisions.push(decision);
     if (this.decisions.length > KEPT_DECISIONS) this.decisions.shift();
     this.o.log.info(decision, 'scaling decision');
     // Ticks keep their cadence from the first read, whatever the time spent applying a decision.
-    this.schedule((this.nextTickAt ?? decision.at) + this.o.intervalMs);
+    this.schedule((this.nextTickAt ?? at) + this.o.intervalMs);
     this.o.apply(decision.wanted).catch((err) => this.o.log.error({ err: (err as Error).message }, 'could not apply a scaling decision'));
   }
 

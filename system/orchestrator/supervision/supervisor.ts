@@ -1,9 +1,9 @@
 import { NotFoundError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
-import { ZK_PATHS, workerPath, type WorkerInfo } from '../../common/zk/paths';
-import { listWorkers, readMaster } from '../../common/zk/workers-directory';
+import { ZK_PATHS, startingPath, workerPath, type StartingInfo, type WorkerInfo } from '../../common/zk/paths';
+import { countsAsWorker, listWorkers, readMaster } from '../../common/zk/workers-directory';
 import type { ZkClient } from '../../common/zk/zk-client';
-import { sleep } from '../../common/time/sleep';
+import { sleepOn, systemClock, type Clock } from '../../common/time/clock';
 import { waitUntil } from '../../common/time/wait-until';
 import type { WorkerExit, WorkerHandle, WorkerRuntime } from '../runtime/worker-runtime';
 import type { WorkerView } from '../../common/protocol/worker-view';
@@ -22,6 +22,8 @@ export interface SupervisorOptions {
   stopTimeoutMs: number;
   /** Kill a worker whose ZooKeeper session is gone while its process still runs (it may be paused). */
   killLostWorkers: boolean;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 /*
@@ -38,12 +40,19 @@ export class Supervisor {
   private again = false;
   private closed = false;
   private counter = 0;
-  private backstop: NodeJS.Timeout | undefined;
+  private backstop: unknown;
   private recentFailures = 0;
+  /** Each registered worker's ZooKeeper session, kept after its exit until its znodes are dealt with. */
+  private readonly sessions = new Map<string, string>();
+  /** Workers announced in /starting and not seen registered yet; the announcements being written. */
+  private readonly announced = new Set<string>();
+  private readonly announcing = new Set<Promise<void>>();
+  private readonly clock: Clock;
   private readonly wake = () => this.reconcile();
 
   constructor(private readonly o: SupervisorOptions) {
     this.wanted = o.initialSlaves;
+    this.clock = o.clock ?? systemClock;
     o.runtime.on('exit', (exit: WorkerExit) => void this.onExit(exit));
   }
 
@@ -58,17 +67,20 @@ export class Supervisor {
       this.o.log.warn({ count: existing.length }, 'workers of an earlier run are still registered; they will expire with their sessions');
     }
     await this.startWorker();
-    await waitUntil(
-      'the first worker to become master',
-      async () => (await listWorkers(this.o.zk)).some((w) => w.role === 'master' && w.state === 'ready'),
-      this.o.startTimeoutMs,
-      50,
-    );
+    const deadline = this.clock.now() + this.o.startTimeoutMs;
+    while (!(await listWorkers(this.o.zk).catch(() => [])).some((w) => w.role === 'master' && w.state === 'ready')) {
+      if (this.clock.now() > deadline) throw new Error(`timed out after ${this.o.startTimeoutMs} ms waiting for the first worker to become master`);
+      await sleepOn(this.clock, 50);
+    }
     // The pass sets the watch on /workers (listWorkers with this.wake).
     await this.reconcileNow();
     // Watches drive reconciliation; this slow pass is the backstop for a watch lost with a failed pass.
-    this.backstop = setInterval(() => this.reconcile(), this.o.startTimeoutMs / 10);
-    this.backstop.unref();
+    const backstop = () => {
+      if (this.closed) return;
+      this.reconcile();
+      this.backstop = this.clock.setTimeout(backstop, this.o.startTimeoutMs / 10);
+    };
+    this.backstop = this.clock.setTimeout(backstop, this.o.startTimeoutMs / 10);
   }
 
   /** Sets the wanted slave count (clamped to 1..maxSlaves) and converges to it. */
@@ -101,9 +113,14 @@ export class Supervisor {
   private async pass(): Promise<void> {
     const infos = await listWorkers(this.o.zk, this.wake);
     const byId = new Map(infos.map((i) => [i.id, i]));
+    for (const i of infos) this.sessions.set(i.id, i.session);
     const live = this.o.runtime.list().filter((h) => !this.stopping.has(h.id));
     for (const h of live) {
-      if (byId.has(h.id)) this.registered.add(h.id);
+      if (byId.has(h.id)) {
+        this.registered.add(h.id);
+        // Registered: the /workers entry speaks for it now.
+        if (this.announced.delete(h.id)) await this.o.zk.remove(startingPath(h.id)).catch(() => undefined);
+      }
       else if (this.registered.has(h.id) && this.o.killLostWorkers) {
         // It was registered and its session is gone: ZooKeeper considers it dead, so it must be (it may be paused).
         this.o.log.warn({ id: h.id, pid: h.pid }, 'worker lost its ZooKeeper session; killing it');
@@ -113,7 +130,7 @@ export class Supervisor {
     const running = live.filter((h) => !this.registered.has(h.id) || byId.has(h.id));
     const want = 1 + this.wanted;
     if (running.length < want) {
-      if (this.recentFailures > 0) await sleep(RESTART_BACKOFF(this.recentFailures));
+      if (this.recentFailures > 0) await sleepOn(this.clock, RESTART_BACKOFF(this.recentFailures));
       await Promise.all(Array.from({ length: want - running.length }, () => this.startWorker()));
     } else if (running.length > want) {
       const masterId = (await readMaster(this.o.zk))?.id;
@@ -127,10 +144,27 @@ export class Supervisor {
   }
 
   private async startWorker(): Promise<WorkerHandle> {
-    const id = `w${++this.counter}-${Date.now().toString(36)}`;
+    const id = `w${++this.counter}-${this.clock.wall().toString(36)}`;
     const handle = await this.o.runtime.start(id, {});
     this.o.log.info({ id, pid: handle.pid }, 'started worker');
+    const announcing = this.announce(handle);
+    this.announcing.add(announcing);
+    await announcing.finally(() => this.announcing.delete(announcing));
     return handle;
+  }
+
+  /**
+   * A started worker is a worker (a slave) at once, registered or not (see `electorate`): /starting tells the
+   * workers' election about it until its /workers entry does. Ephemeral in our session: gone with the orchestrator.
+   */
+  private async announce(h: WorkerHandle): Promise<void> {
+    try {
+      await this.o.zk.mkdirp(ZK_PATHS.starting);
+      await this.o.zk.create(startingPath(h.id), { id: h.id, pid: h.pid } satisfies StartingInfo, 'ephemeral');
+      this.announced.add(h.id);
+    } catch (err) {
+      this.o.log.warn({ id: h.id, err: (err as Error).message }, 'could not announce a starting worker');
+    }
   }
 
   private async stopWorker(h: WorkerHandle): Promise<void> {
@@ -144,24 +178,43 @@ export class Supervisor {
 
   private async onExit(exit: WorkerExit): Promise<void> {
     const planned = this.stopping.has(exit.id) || this.closed;
-    const lifetime = Date.now() - exit.startedAt;
+    // startedAt is the runtime's wall-clock time.
+    const lifetime = this.clock.wall() - exit.startedAt;
     this.recentFailures = !planned && lifetime < 3000 ? this.recentFailures + 1 : 0;
     this.registered.delete(exit.id);
     if (this.closed) return;
     // An exited worker is certainly dead: remove its znodes now instead of waiting for its session to expire.
-    try {
-      const master = await readMaster(this.o.zk);
-      if (master?.id === exit.id) await this.o.zk.remove(ZK_PATHS.master);
-      await this.o.zk.remove(workerPath(exit.id));
-    } catch (err) {
-      this.o.log.warn({ err: (err as Error).message }, 'could not remove the znodes of an exited worker');
-    }
+    const warn = (err: unknown) => this.o.log.warn({ id: exit.id, err: (err as Error).message }, 'could not remove a znode of an exited worker');
+    await this.removeMasterOf(exit.id).catch(warn);
+    await this.o.zk.remove(workerPath(exit.id)).catch(warn);
+    if (this.announced.delete(exit.id)) await this.o.zk.remove(startingPath(exit.id)).catch(warn);
+    this.sessions.delete(exit.id);
     if (!this.closed) this.reconcile();
+  }
+
+  /**
+   * Removes /master when it belongs to the dead worker: when its ephemeralOwner is the session that worker
+   * registered with (its /workers entry says which). The name in /master's data proves nothing (any session can
+   * write it), and a /master of another session is a live master's. The removal names the version just seen, so a
+   * node that changed meanwhile is left to ZooKeeper's session expiry.
+   */
+  private async removeMasterOf(id: string): Promise<void> {
+    const session = this.sessions.get(id) ?? (await this.o.zk.getData<{ session?: string }>(workerPath(id)))?.data?.session;
+    const stat = await this.o.zk.exists(ZK_PATHS.master);
+    if (!stat || !session) return;
+    const owner = stat.ephemeralOwner.toString('hex');
+    if (owner !== session) return;
+    this.o.log.info({ id, session }, 'removing /master of an exited worker');
+    await this.o.zk.remove(ZK_PATHS.master, stat.version);
   }
 
   /** Kills the master (role 'master') or the slave with the highest PID (role 'slave') with SIGKILL. */
   async crash(role: 'master' | 'slave'): Promise<number> {
-    const handles = this.o.runtime.list().filter((h) => !this.stopping.has(h.id));
+    // A worker being announced is already a slave for the election: let the announcement land first.
+    await Promise.all(this.announcing);
+    // Among the workers worker/list shows (one definition: starting ones are slaves, stopping ones are not listed).
+    const listed = new Set((await this.workers()).filter((w) => countsAsWorker(w.state)).map((w) => w.id));
+    const handles = this.o.runtime.list().filter((h) => listed.has(h.id));
     const master = await readMaster(this.o.zk);
     let victim: WorkerHandle | undefined;
     if (role === 'master') victim = handles.find((h) => h.id === master?.id);
@@ -178,7 +231,7 @@ export class Supervisor {
       this.o.runtime.on('exit', onExit);
     });
     await this.o.runtime.signal(victim.id, 'SIGKILL');
-    await Promise.race([gone, sleep(this.o.stopTimeoutMs)]);
+    await Promise.race([gone, sleepOn(this.clock, this.o.stopTimeoutMs)]);
     return victim.pid;
   }
 
@@ -200,9 +253,14 @@ export class Supervisor {
       .sort((a, b) => a.pid - b.pid);
   }
 
+  /** The sorted PIDs of the master and every slave (starting ones included, stopping ones not): worker/list. */
+  async pids(): Promise<number[]> {
+    return (await this.workers()).filter((w) => countsAsWorker(w.state)).map((w) => w.pid);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    if (this.backstop) clearInterval(this.backstop);
+    if (this.backstop !== undefined) this.clock.clearTimeout(this.backstop);
     await this.o.runtime.close(this.o.stopTimeoutMs);
   }
 }

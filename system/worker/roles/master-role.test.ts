@@ -5,7 +5,8 @@ import pino from 'pino';
 import { loadConfig } from '../../common/config/config';
 import type { SyncRecord } from '../../common/protocol/messages';
 import type { WorkerInfo } from '../../common/zk/paths';
-import { Election } from '../coordination/election';
+import { FakeClock } from '../../common/time/fake-clock';
+import { Election, type Elected } from '../coordination/election';
 import { Membership } from '../coordination/membership';
 import { Replicator } from '../replication/replicator';
 import { WorkerDatabase } from '../storage/database';
@@ -27,7 +28,7 @@ let dir: string;
 let server: FakeZooKeeper;
 let session: FakeZkSession;
 let broker: FakeBroker;
-let now: number;
+let clock: FakeClock;
 let fatal: Array<{ reason: string; code: number }>;
 let cleanup: Array<() => Promise<unknown> | void>;
 
@@ -61,7 +62,7 @@ async function replica(name: string) {
 async function worker(markerTimeoutMs = 2000) {
   const zk = session.client;
   const { db, replicator, follower, usernames } = await replica('w1');
-  const membership = new Membership(zk, { id: 'w1', pid: PID, role: 'slave', state: 'ready', appliedLsn: 0, epoch: 0, startedAt: 0 }, 50, log);
+  const membership = new Membership(zk, { id: 'w1', pid: PID, role: 'slave', state: 'ready', appliedLsn: 0, epoch: 0, startedAt: 0, session: session.sessionId }, 50, log);
   replicator.on('applied', (s) => membership.noteLsn(s.appliedLsn, s.epoch));
   await membership.register();
   cleanup.push(() => membership.stop());
@@ -78,7 +79,7 @@ async function worker(markerTimeoutMs = 2000) {
     membership,
     onFatal: (reason, code) => void fatal.push({ reason, code }),
   });
-  const election = new Election(zk, { id: 'w1', pid: PID }, log);
+  const election = new Election(zk, { id: 'w1', pid: PID }, log, { waitForStartingMs: 1000, clock });
   cleanup.push(() => election.stop());
   const readsStopped: Array<{ role: string | undefined; streamLength: number }> = [];
   const master = new MasterRole({
@@ -86,10 +87,10 @@ async function worker(markerTimeoutMs = 2000) {
     election,
     stopServingReads: async () => void readsStopped.push({ role: me()?.role, streamLength: broker.stream.length }),
     markerTimeoutMs,
-    clock: () => now,
+    clock,
   });
   cleanup.push(() => master.stop());
-  const elected = new Promise<number>((resolve) => election.once('elected', resolve));
+  const elected = new Promise<Elected>((resolve) => election.once('elected', resolve));
   election.start();
   return { replicator, usernames, master, elected, readsStopped };
 }
@@ -102,7 +103,7 @@ beforeEach(() => {
   server = new FakeZooKeeper();
   session = server.connect(SESSION_MS);
   broker = new FakeBroker();
-  now = 0;
+  clock = new FakeClock();
   fatal = [];
   cleanup = [];
 });
@@ -122,13 +123,13 @@ test('takeover: take /master, raise the epoch, mark the log, catch up to the mar
   const w1 = await worker();
   const other = await replica('w2'); // another replica, following the same log
 
-  const epoch = await w1.elected;
-  expect(epoch).toBe(4);
+  const elected = await w1.elected;
+  expect(elected.epoch).toBe(4);
   expect(server.data('/master')).toEqual({ id: 'w1', pid: PID, epoch: 4 });
   expect(server.nodes.get('/master')?.owner).toBe(session.sessionId);
   expect(server.changes.slice(before).filter((c) => /master|epoch/.test(c))).toEqual(['create /master', 'setData /epoch', 'setData /master']);
 
-  const takeover = w1.master.takeOver(epoch);
+  const takeover = w1.master.takeOver(elected);
   await until('the epoch marker', () => broker.stream.length === 4);
   expect(w1.readsStopped).toEqual([{ role: 'master', streamLength: 3 }]);
   // The log is ZooKeeper's log-1: the marker names it and is no genesis.
@@ -172,7 +173,7 @@ test('a worker that joins while a master holds /master does not contend, whateve
 
   // The master's session ends: /master goes, the watch fires, the lowest live PID takes it.
   server.expire(old);
-  expect(await w1.elected).toBe(1);
+  expect((await w1.elected).epoch).toBe(1);
   expect(server.data('/master')).toEqual({ id: 'w1', pid: PID, epoch: 1 });
 });
 
@@ -180,9 +181,9 @@ test('stale epoch: when the log is ahead of ZooKeeper, the epoch is raised above
   // ZooKeeper's data was reset (no /epoch, no /log) but syncQ holds epoch 7 of log-1.
   broker.preload(genesis(7), rec(1, 7, 'a', user('alice')));
   const w1 = await worker();
-  const epoch = await w1.elected;
-  expect(epoch).toBe(1);
-  await w1.master.takeOver(epoch);
+  const elected = await w1.elected;
+  expect(elected.epoch).toBe(1);
+  await w1.master.takeOver(elected);
   expect(broker.stream.filter((r) => r.op.op === 'epoch' && r.master === PID).map((r) => r.writeId)).toEqual(['epoch-1-w1', 'epoch-8-w1']);
   expect(server.data('/epoch')).toEqual({ epoch: 8 });
   expect(server.data('/master')).toEqual({ id: 'w1', pid: PID, epoch: 8 });
@@ -199,10 +200,11 @@ test('stale epoch: when the log is ahead of ZooKeeper, the epoch is raised above
 test('lost /master: when /master is gone as the takeover raises the epoch, the takeover fails and takes no writes', async () => {
   broker.preload(genesis(7), rec(1, 7, 'a', user('alice')));
   const w1 = await worker();
-  const epoch = await w1.elected;
+  const elected = await w1.elected;
   // The node is removed under us (as the orchestrator does for a worker it saw exit).
   server.remove('/master');
-  await expect(w1.master.takeOver(epoch)).rejects.toThrow(/NO_NODE/);
+  await expect(w1.master.takeOver(elected)).rejects.toThrow(/NO_NODE/);
+  expect(fatal).toEqual([{ reason: expect.stringMatching(/no longer the owner of \/master/), code: EXIT.fenced }]);
   expect(broker.consuming('writeQ')).toBe(false);
   expect(me()?.state).toBe('electing');
 });
@@ -220,7 +222,7 @@ test('session loss before a write: once the lease lapses the write is neither lo
   const logged = broker.stream.length;
   // ZooKeeper stops answering; 80% of the session timeout later the session may have expired.
   session.cutOff = true;
-  now += SESSION_MS * 0.8;
+  clock.advance(SESSION_MS * 0.8);
   broker.publishWrite('w-1', insertUser('carol'));
   await until('the fatal stop', () => fatal.length > 0);
   expect(fatal).toEqual([{ reason: expect.stringMatching(/lease lapsed before the write/), code: EXIT.fenced }]);
@@ -235,7 +237,7 @@ test('session loss during a write: a record appended after the lease lapsed is n
   await w1.master.takeOver(await w1.elected);
   broker.beforeConfirm = () => {
     session.cutOff = true;
-    now += SESSION_MS;
+    clock.advance(SESSION_MS);
   };
   broker.publishWrite('w-1', insertUser('carol'));
   await until('the fatal stop', () => fatal.length > 0);
@@ -323,4 +325,18 @@ test('syncQ deleted: an unroutable append fails the write with 503, acknowledges
   expect(fatal[0].reason).toMatch(/syncQ\) is gone/);
   expect(await w1.usernames()).toEqual([]);
   expect(broker.stream).toHaveLength(1);
+});
+
+test('/master taken away after the takeover: the next renewal fails, the master stops (fenced) and answers no write', async () => {
+  const w1 = await worker();
+  await w1.master.takeOver(await w1.elected);
+  server.remove('/master');
+  await clock.advanceAsync(SESSION_MS / 5);
+  expect(fatal[0]).toEqual({ reason: expect.stringMatching(/no longer the owner of \/master: \/master is gone/), code: EXIT.fenced });
+  const logged = broker.stream.length;
+  broker.publishWrite('w-1', insertUser('carol'));
+  await new Promise((r) => setTimeout(r, 50));
+  expect(broker.stream.length).toBe(logged);
+  expect(broker.replies).toEqual([]);
+  expect(await w1.usernames()).toEqual([]);
 });

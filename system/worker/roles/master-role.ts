@@ -1,5 +1,6 @@
-import type { Election } from '../coordination/election';
-import { ZkLease, type Clock } from '../coordination/lease';
+import type { Clock } from '../../common/time/clock';
+import type { Election, Elected } from '../coordination/election';
+import { ZkLease } from '../coordination/lease';
 import { markerLogId, readLogId, recordLogId } from '../replication/log-identity';
 import { OwnLog } from '../replication/own-log';
 import { SyncPublisher } from '../replication/sync-log';
@@ -8,8 +9,8 @@ import { WriteServer, WRITE_SERVER_DEFAULTS } from './write-server';
 
 export interface MasterRoleOptions {
   context: WorkerContext;
-  /** Raises the epoch in ZooKeeper when the log turns out to be ahead of it (the election's `raiseEpoch`). */
-  election: Pick<Election, 'raiseEpoch'>;
+  /** Raises the epoch in ZooKeeper when the log turns out to be ahead of it (the election's `bumpEpoch`). */
+  election: Pick<Election, 'bumpEpoch'>;
   /** Stops serving reads (the slave role's `stop`); called once this worker is published as master. */
   stopServingReads: () => Promise<void>;
   /** How long to wait to see our own epoch marker come back from syncQ. Default: config.workerStartTimeoutMs. */
@@ -18,14 +19,15 @@ export interface MasterRoleOptions {
   writePrefetch?: number;
   /** Most writes per group commit. Default 64 (WRITE_SERVER_DEFAULTS). */
   maxWriteGroup?: number;
-  /** Clock of the ZooKeeper lease. Default: a monotonic clock (performance.now). */
+  /** Clock of the ZooKeeper lease. Default: the system clock (monotonic and wall). */
   clock?: Clock;
 }
 
 /*
  * The takeover, once the election made this worker the master (it holds /master and raised the epoch):
  *   1. publish role master, state electing; stop serving reads;
- *   2. start the lease: from now on the master acts only while its ZooKeeper session is certainly alive;
+ *   2. start the lease: from now on the master acts only while conditional writes of /master keep proving that it
+ *      owns /master (see lease.ts); losing it stops the worker at once (fenced);
  *   3. append an epoch marker to syncQ and wait until the follower brings it back: every record before it in the
  *      stream (the old master's last writes) is then applied here, and records of older epochs after it are ignored
  *      by every replica. If the log already holds a newer epoch than ZooKeeper's counter, raise the counter and mark
@@ -47,18 +49,22 @@ export class MasterRole {
   constructor(o: MasterRoleOptions) {
     this.o = o;
     this.ctx = o.context;
-    this.lease = new ZkLease(o.context.zk, o.context.log, o.clock);
+    this.lease = new ZkLease(o.context.zk, o.context.log, {
+      clock: o.clock,
+      // Not `ctx.fatal`: a worker that is not the owner of /master never acts as master, even while stopping.
+      onLost: (reason) => this.ctx.fatalNow(reason, EXIT.fenced),
+    });
   }
 
   /** Runs the takeover for `electedEpoch`; resolves once this worker takes writes. */
-  async takeOver(electedEpoch: number): Promise<void> {
+  async takeOver(elected: Elected): Promise<void> {
     const { membership, replicator, log, pid } = this.ctx;
-    await membership.set({ role: 'master', state: 'electing', epoch: electedEpoch });
+    await membership.set({ role: 'master', state: 'electing', epoch: elected.epoch });
     await this.o.stopServingReads();
-    await this.lease.start();
+    await this.lease.start(elected.master);
     const publisher = await SyncPublisher.open(this.ctx.connection);
     this.publisher = publisher;
-    const epoch = await this.markTheLog(publisher, electedEpoch);
+    const epoch = await this.markTheLog(publisher, elected.epoch);
     const own = new OwnLog(epoch, (err) => this.ctx.fatalNow(err.message, EXIT.failed), log);
     replicator.handOver(own.check);
     // A graceful stop during the takeover: the write server must not start after `stop` ran.
@@ -104,7 +110,9 @@ export class MasterRole {
       // now, rather than write into the void.
       const logEpoch = replicator.current.epoch;
       log.warn({ epoch, logEpoch, logId: replicator.current.logId }, 'our epoch marker did not count; raising the epoch and marking again');
-      epoch = await this.o.election.raiseEpoch(Math.max(logEpoch, epoch) + 1);
+      epoch = await this.o.election.bumpEpoch(Math.max(logEpoch, epoch) + 1);
+      // /master is the lease's to write (conditionally, on the version it last wrote): the new epoch goes through it.
+      await this.lease.update({ id, pid, epoch });
     }
     if (remembered === undefined) await recordLogId(zk, replicator.current.logId!);
     return epoch;

@@ -4,7 +4,8 @@ import type { ZkClient, ZkClientEvents } from '../../common/zk/zk-client';
 /*
  * An in-memory ZooKeeper for unit tests of election and takeover: one server, any number of sessions, ephemeral
  * nodes owned by their session, versions for conditional setData, one-shot watches. A session can be cut off (its
- * requests never answer, like a partitioned link) or expired (its ephemeral nodes go, watches fire).
+ * requests never answer, like a partitioned link), cut off from writes only (`readOnly`: a ZooKeeper follower cut off
+ * from its leader keeps answering reads, but no write completes) or expired (its ephemeral nodes go, watches fire).
  * Errors carry the names the real client reports (NODE_EXISTS, NO_NODE, BAD_VERSION) through getName().
  */
 
@@ -71,8 +72,12 @@ export class FakeZooKeeper {
     return next;
   }
 
-  remove(path: string): void {
-    if (!this.nodes.delete(path)) return;
+  /** Removes a node (a missing one is no error, as with ZkClient); a version other than -1 must match. */
+  remove(path: string, version = -1): void {
+    const node = this.nodes.get(path);
+    if (!node) return;
+    if (version !== -1 && version !== node.version) throw zkError('BAD_VERSION', path);
+    this.nodes.delete(path);
     this.changes.push(`remove ${path}`);
     this.fire(this.watches, path);
     this.fire(this.childWatches, parentOf(path));
@@ -94,6 +99,8 @@ export class FakeZooKeeper {
 export class FakeZkSession extends EventEmitter<ZkClientEvents> {
   /** When true, requests are sent but never answered (a cut link, a server that stopped answering). */
   cutOff = false;
+  /** When true, reads are answered but writes never are (a follower that lost its leader). */
+  readOnly = false;
   expired = false;
 
   constructor(
@@ -109,8 +116,8 @@ export class FakeZkSession extends EventEmitter<ZkClientEvents> {
     return this as unknown as ZkClient;
   }
 
-  private call<T>(run: () => T): Promise<T> {
-    if (this.cutOff) return new Promise<T>(() => undefined);
+  private call<T>(run: () => T, write = false): Promise<T> {
+    if (this.cutOff || (write && this.readOnly)) return new Promise<T>(() => undefined);
     if (this.expired) return Promise.reject(zkError('SESSION_EXPIRED', ''));
     return new Promise<T>((resolve, reject) =>
       setImmediate(() => {
@@ -138,11 +145,11 @@ export class FakeZkSession extends EventEmitter<ZkClientEvents> {
   }
 
   create(path: string, data: unknown, mode: 'ephemeral' | 'persistent'): Promise<void> {
-    return this.call(() => this.server.create(path, data, mode === 'ephemeral' ? this.sessionId : undefined));
+    return this.call(() => this.server.create(path, data, mode === 'ephemeral' ? this.sessionId : undefined), true);
   }
 
-  remove(path: string): Promise<void> {
-    return this.call(() => this.server.remove(path));
+  remove(path: string, version = -1): Promise<void> {
+    return this.call(() => this.server.remove(path, version), true);
   }
 
   exists(path: string, watcher?: () => void) {
@@ -162,7 +169,7 @@ export class FakeZkSession extends EventEmitter<ZkClientEvents> {
   }
 
   setData(path: string, data: unknown, version = -1) {
-    return this.call(() => this.stat(this.server.setData(path, data, version)));
+    return this.call(() => this.stat(this.server.setData(path, data, version)), true);
   }
 
   getChildren(path: string, watcher?: () => void): Promise<string[]> {

@@ -1,0 +1,263 @@
+import { EventEmitter } from 'node:events';
+import pino from 'pino';
+import { FakeClock } from '../../common/time/fake-clock';
+import type { MasterInfo, WorkerInfo } from '../../common/zk/paths';
+import { FakeZooKeeper, type FakeZkSession } from '../../worker/testing/fake-zookeeper';
+import type { WorkerExit, WorkerHandle, WorkerRuntime, WorkerRuntimeEvents } from '../runtime/worker-runtime';
+import { Supervisor } from './supervisor';
+
+/*
+ * The supervisor against a runtime, a ZooKeeper and a clock that the test drives. "Workers" here are runtime
+ * handles; a test registers one in ZooKeeper (with a session of its own) as the real worker would.
+ */
+
+const log = pino({ level: 'silent' });
+
+class FakeRuntime extends EventEmitter<WorkerRuntimeEvents> implements WorkerRuntime {
+  readonly name = 'process' as const;
+  readonly running = new Map<string, WorkerHandle>();
+  readonly signals: Array<{ id: string; signal: string }> = [];
+  readonly started: WorkerHandle[] = [];
+  /** PIDs handed out in order; then 1000, 1001... */
+  pids: number[] = [];
+  private nextPid = 1000;
+
+  constructor(private readonly clock: FakeClock) {
+    super();
+  }
+
+  async start(id: string): Promise<WorkerHandle> {
+    const handle = { id, pid: this.pids.shift() ?? this.nextPid++, startedAt: this.clock.wall() };
+    this.running.set(id, handle);
+    this.started.push(handle);
+    return handle;
+  }
+
+  /** The process ends (SIGKILL, a crash): gone from the list, then the exit event. */
+  exit(id: string, signal: string | null = 'SIGKILL'): void {
+    const h = this.running.get(id);
+    if (!h) return;
+    this.running.delete(id);
+    this.emit('exit', { id, pid: h.pid, code: null, signal, startedAt: h.startedAt } satisfies WorkerExit);
+  }
+
+  async signal(id: string, signal: NodeJS.Signals): Promise<void> {
+    this.signals.push({ id, signal });
+    if (signal === 'SIGKILL') setImmediate(() => this.exit(id));
+  }
+
+  async stop(id: string): Promise<void> {
+    this.exit(id, 'SIGTERM');
+  }
+
+  list(): WorkerHandle[] {
+    return [...this.running.values()];
+  }
+
+  async close(): Promise<void> {
+    for (const id of [...this.running.keys()]) this.exit(id, 'SIGTERM');
+  }
+}
+
+const settle = async () => {
+  for (let i = 0; i < 30; i++) await new Promise((r) => setImmediate(r));
+};
+
+let clock: FakeClock;
+let server: FakeZooKeeper;
+let runtime: FakeRuntime;
+let supervisor: Supervisor;
+const sessions = new Map<string, FakeZkSession>();
+
+function setup(initialSlaves = 1) {
+  clock = new FakeClock();
+  server = new FakeZooKeeper();
+  runtime = new FakeRuntime(clock);
+  sessions.clear();
+  supervisor = new Supervisor({
+    runtime,
+    zk: server.connect(15000).client,
+    log,
+    initialSlaves,
+    maxSlaves: 8,
+    startTimeoutMs: 10_000,
+    stopTimeoutMs: 1000,
+    killLostWorkers: true,
+    clock,
+  });
+}
+
+afterEach(async () => {
+  await supervisor?.close();
+});
+
+/** What a worker does at start: an ephemeral /workers entry under a session of its own. */
+function register(h: WorkerHandle, role: WorkerInfo['role'] = 'slave', state: WorkerInfo['state'] = 'ready'): FakeZkSession {
+  const s = server.connect(1000);
+  sessions.set(h.id, s);
+  if (!server.nodes.has('/workers')) server.create('/workers', null, undefined);
+  server.create(`/workers/${h.id}`, { id: h.id, pid: h.pid, role, state, appliedLsn: 0, epoch: 1, startedAt: 0, session: s.sessionId } satisfies WorkerInfo, s.sessionId);
+  return s;
+}
+
+function takeMaster(h: WorkerHandle): void {
+  server.create('/master', { id: h.id, pid: h.pid, epoch: 1 } satisfies MasterInfo, sessions.get(h.id)!.sessionId);
+  server.setData('/master', { id: h.id, pid: h.pid, epoch: 1 }, 0);
+}
+
+/** Bootstraps: the first worker registers and becomes master, then the slaves start; every worker registers. */
+async function boot(initialSlaves = 1): Promise<{ master: WorkerHandle; slaves: WorkerHandle[] }> {
+  setup(initialSlaves);
+  const booting = supervisor.bootstrap();
+  await settle();
+  const master = runtime.started[0];
+  register(master, 'master');
+  takeMaster(master);
+  await clock.advanceAsync(100);
+  await booting;
+  await settle();
+  const slaves = runtime.started.slice(1);
+  for (const s of slaves) register(s);
+  await settle();
+  return { master, slaves };
+}
+
+test('bootstrap: the first worker alone until it is a ready master, then the slaves', async () => {
+  setup(2);
+  const booting = supervisor.bootstrap();
+  await settle();
+  expect(runtime.started).toHaveLength(1);
+  await clock.advanceAsync(500);
+  expect(runtime.started).toHaveLength(1);
+  register(runtime.started[0], 'master');
+  await clock.advanceAsync(100);
+  await booting;
+  await settle();
+  expect(runtime.started).toHaveLength(3);
+});
+
+test('bootstrap fails when no master is ready within the start timeout', async () => {
+  setup(1);
+  const booting = supervisor.bootstrap();
+  const failed = expect(booting).rejects.toThrow('timed out after 10000 ms waiting for the first worker to become master');
+  await clock.advanceAsync(10_100, 50);
+  await failed;
+});
+
+test('an exited master: its /master is removed when it belongs to its session, and a replacement starts', async () => {
+  const { master } = await boot();
+  runtime.exit(master.id);
+  await settle();
+  expect(server.nodes.has('/master')).toBe(false);
+  expect(server.nodes.has(`/workers/${master.id}`)).toBe(false);
+  await clock.advanceAsync(500); // it lived 0 ms: the replacement comes after a pause
+  expect(runtime.started).toHaveLength(3);
+});
+
+test('an exited worker named in /master whose session does not own it: /master is left alone', async () => {
+  const { master, slaves } = await boot();
+  // A new master (the slave) holds /master, but its data still names the old master (written by anyone).
+  server.remove('/master');
+  server.create('/master', { id: master.id, pid: master.pid, epoch: 2 }, sessions.get(slaves[0].id)!.sessionId);
+  const before = server.changes.length;
+  runtime.exit(master.id);
+  await settle();
+  expect(server.nodes.get('/master')?.owner).toBe(sessions.get(slaves[0].id)!.sessionId);
+  expect(server.changes.slice(before)).toEqual([`remove /workers/${master.id}`]);
+});
+
+test('an exited slave never removes /master', async () => {
+  const { slaves } = await boot();
+  runtime.exit(slaves[0].id);
+  await settle();
+  expect(server.nodes.has('/master')).toBe(true);
+  expect(server.nodes.has(`/workers/${slaves[0].id}`)).toBe(false);
+});
+
+test('a worker that keeps dying young is restarted with a growing pause on the clock', async () => {
+  const { slaves } = await boot();
+  runtime.exit(slaves[0].id); // lived 0 ms: one recent failure
+  await settle();
+  expect(runtime.started).toHaveLength(2); // the replacement waits 400 ms on the clock
+  await clock.advanceAsync(390);
+  expect(runtime.started).toHaveLength(2);
+  await clock.advanceAsync(20);
+  expect(runtime.started).toHaveLength(3);
+  // It dies young too: 800 ms now.
+  runtime.exit(runtime.started[2].id);
+  await settle();
+  await clock.advanceAsync(790);
+  expect(runtime.started).toHaveLength(3);
+  await clock.advanceAsync(20);
+  expect(runtime.started).toHaveLength(4);
+});
+
+test('a registered worker whose session is gone while its process runs (paused) is killed', async () => {
+  const { slaves } = await boot();
+  server.expire(sessions.get(slaves[0].id)!);
+  await settle();
+  expect(runtime.signals).toContainEqual({ id: slaves[0].id, signal: 'SIGKILL' });
+  await settle();
+  expect(runtime.running.has(slaves[0].id)).toBe(false);
+});
+
+test('crash: master kills the /master holder, slave the highest-PID slave', async () => {
+  const { master, slaves } = await boot(3);
+  const highest = [...slaves].sort((a, b) => b.pid - a.pid)[0];
+  expect(await supervisor.crash('slave')).toBe(highest.pid);
+  expect(await supervisor.crash('master')).toBe(master.pid);
+  expect(runtime.signals.map((s) => s.id)).toEqual([highest.id, master.id]);
+});
+
+test('scale-in stops the highest-PID slaves, never the master', async () => {
+  setup(3);
+  runtime.pids = [5000, 100, 200, 300]; // the master has the highest PID
+  const booting = supervisor.bootstrap();
+  await settle();
+  register(runtime.started[0], 'master');
+  takeMaster(runtime.started[0]);
+  await clock.advanceAsync(100);
+  await booting;
+  await settle();
+  for (const s of runtime.started.slice(1)) register(s);
+  await settle();
+  await supervisor.setWantedSlaves(1);
+  expect(runtime.list().map((h) => h.pid).sort()).toEqual([100, 5000]);
+});
+
+describe('one definition of a slave: started, not stopping, registered or not', () => {
+  test('a started worker is announced in /starting with its PID until it registers or exits', async () => {
+    const { master } = await boot(1);
+    await supervisor.setWantedSlaves(3);
+    const [b, c] = runtime.started.slice(2);
+    expect(server.data(`/starting/${b.id}`)).toEqual({ id: b.id, pid: b.pid });
+    expect(server.data(`/starting/${c.id}`)).toEqual({ id: c.id, pid: c.pid });
+    expect(server.nodes.get(`/starting/${b.id}`)?.owner).not.toBeUndefined(); // ephemeral: gone with the orchestrator
+    // worker/list shows them already: they are slaves from the start.
+    expect(await supervisor.pids()).toEqual(runtime.started.map((h) => h.pid).sort((x, y) => x - y));
+    register(b);
+    await settle();
+    expect(server.nodes.has(`/starting/${b.id}`)).toBe(false);
+    runtime.exit(c.id);
+    await settle();
+    expect(server.nodes.has(`/starting/${c.id}`)).toBe(false);
+    expect(server.nodes.has('/master')).toBe(true);
+  });
+
+  test('crash/slave picks the highest-PID slave even while it is still starting', async () => {
+    await boot(1);
+    await supervisor.setWantedSlaves(2);
+    const starting = runtime.started[2];
+    expect(server.nodes.has(`/workers/${starting.id}`)).toBe(false);
+    expect(await supervisor.crash('slave')).toBe(starting.pid);
+  });
+
+  test('a stopping worker is not listed and not picked by crash/slave', async () => {
+    const { master, slaves } = await boot(2);
+    const [low, high] = [...slaves].sort((a, b) => a.pid - b.pid);
+    // The worker stops itself (its state says so) while it still runs.
+    server.setData(`/workers/${high.id}`, { ...server.data<WorkerInfo>(`/workers/${high.id}`)!, state: 'stopping' }, -1);
+    expect(await supervisor.pids()).toEqual([master.pid, low.pid]);
+    expect(await supervisor.crash('slave')).toBe(low.pid);
+  });
+});
