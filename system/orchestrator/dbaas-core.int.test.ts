@@ -199,7 +199,7 @@ test('db/clear empties every replica', async () => {
 });
 
 test('health and metrics answer', async () => {
-  expect((await sys.http.get('/healthz')).body).toEqual({ status: 'ok', broker: 'up' });
+  expect((await sys.http.get('/healthz')).body).toEqual({ status: 'ok', broker: 'up', zookeeper: 'up' });
   const m = await sys.http.get<string>('/metrics');
   expect(m.status).toBe(200);
   expect(m.body).toMatch(/dbaas_requests_total\{kind="read",status="200"\}/);

@@ -12,6 +12,7 @@ import { RpcClient } from './queue/rpc-client';
 import { Autoscaler } from './scaling/autoscaler';
 import { createRuntime } from './runtime/create-runtime';
 import type { WorkerRuntime } from './runtime/worker-runtime';
+import { SessionKeeper } from './supervision/session-keeper';
 import { Supervisor } from './supervision/supervisor';
 
 export interface OrchestratorOptions {
@@ -21,7 +22,7 @@ export interface OrchestratorOptions {
   log: Logger;
   /** Defaults to the runtime named by WORKER_RUNTIME. */
   runtime?: WorkerRuntime;
-  /** Called when the orchestrator cannot go on (its ZooKeeper session expired); the owner should stop it. */
+  /** Called when the orchestrator cannot go on; the owner should stop it. (A lost ZooKeeper session is not such a case: it is renewed.) */
   onFatal?: (reason: string) => void;
 }
 
@@ -30,7 +31,7 @@ export interface OrchestratorOptions {
  */
 export class Orchestrator {
   private server: Server | undefined;
-  private zk: ZkClient | undefined;
+  private session: SessionKeeper | undefined;
   private rpc: RpcClient | undefined;
   private supervisorRef: Supervisor | undefined;
   private autoscaler: Autoscaler | undefined;
@@ -60,13 +61,18 @@ export class Orchestrator {
 
   async start(): Promise<void> {
     const { config, log } = this.o;
-    // The orchestrator only watches; a longer session than the workers' keeps a busy machine from expiring it.
-    this.zk = new ZkClient({ connect: this.o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.orchestratorZkSessionTimeoutMs });
-    this.zk.on('expired', () => {
-      log.fatal('the orchestrator lost its ZooKeeper session; its watches are gone');
-      this.o.onFatal?.('ZooKeeper session expired');
+    // The orchestrator only watches; a longer session than the workers' keeps a busy machine from expiring it. When it
+    // is lost all the same, the keeper opens a new one and the supervisor adopts its workers again.
+    this.session = new SessionKeeper({
+      open: async () => {
+        const zk = new ZkClient({ connect: this.o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.orchestratorZkSessionTimeoutMs });
+        await zk.connect();
+        return zk;
+      },
+      retryMs: config.orchestratorZkReconnectMs,
+      log,
     });
-    await this.zk.connect();
+    await this.session.start();
     this.rpc = new RpcClient({ url: this.o.rabbitmqUrl, timeoutMs: config.rpcTimeoutMs, syncMaxBytes: config.syncMaxBytes, log });
     await this.rpc.start();
 
@@ -75,7 +81,7 @@ export class Orchestrator {
     this.runtimeRef = runtime;
     this.supervisorRef = new Supervisor({
       runtime,
-      zk: this.zk,
+      session: this.session,
       log,
       initialSlaves: config.initialSlaves,
       maxSlaves: config.maxSlaves,
@@ -85,6 +91,7 @@ export class Orchestrator {
     });
 
     const supervisor = this.supervisorRef;
+    const session = this.session;
     const metrics = new OrchestratorMetrics();
     const autoscaler = new Autoscaler({
       intervalMs: config.scaleIntervalMs,
@@ -135,7 +142,10 @@ export class Orchestrator {
       bodyLimit: config.bodyLimit,
       onRead: () => autoscaler.recordRead(),
       views: { scaling: scalingView },
+      zookeeperUp: () => session.available,
       gauges: () => {
+        metrics.zookeeperSession.set(session.available ? 1 : 0);
+        metrics.zookeeperRenewals.set(session.renewals);
         const s = autoscaler.snapshot();
         metrics.scalingReads.set(s.readsThisInterval);
         metrics.scalingWanted.set(supervisor.wantedSlaves);
@@ -170,7 +180,7 @@ export class Orchestrator {
       { name: 'autoscaler', run: () => this.autoscaler?.stop() },
       { name: 'workers', run: () => this.supervisorRef?.close() },
       { name: 'queue client', run: () => this.rpc?.close() },
-      { name: 'ZooKeeper session', run: () => this.zk?.close() },
+      { name: 'ZooKeeper session', run: () => this.session?.close() },
     ]),
   );
 }

@@ -232,7 +232,13 @@ export const SETTINGS = {
     field: 'orchestratorZkSessionTimeoutMs',
     schema: positiveMs.default(15000),
     group: 'coordination',
-    doc: "the orchestrator's session: it only watches, so a long one costs nothing and lets it ride out a ZooKeeper restart; losing it stops the orchestrator",
+    doc: "the orchestrator's session: it only watches, so a long one costs nothing and lets it ride out a ZooKeeper restart; when it is lost all the same (a pause, a partition) the orchestrator opens a new one and keeps its workers",
+  }),
+  ORCHESTRATOR_ZK_RECONNECT_MS: setting({
+    field: 'orchestratorZkReconnectMs',
+    schema: positiveMs.default(1000),
+    group: 'coordination',
+    doc: 'pause between the orchestrator\'s attempts to open a new ZooKeeper session after losing one (meanwhile what needs ZooKeeper answers 503)',
   }),
   ZK_ROOT: setting({
     field: 'zkRoot',

@@ -1,5 +1,5 @@
 import express, { type Request, type Response } from 'express';
-import { ValidationError } from '../../common/errors/errors';
+import { UnavailableError, ValidationError } from '../../common/errors/errors';
 import { errorHandler, methodNotAllowed, notFound } from '../../common/http/error-handler';
 import type { Logger } from '../../common/logging/logger';
 import { describeIssues, readRequestSchema, writeRequestSchema } from '../../common/protocol/requests';
@@ -22,6 +22,8 @@ export interface AppDeps {
   onRead: () => void;
   /** Extra read-only views (scaling state) keyed by path under /api/v1. */
   views?: Record<string, () => unknown>;
+  /** Whether the orchestrator has a usable ZooKeeper session (without one, what needs ZooKeeper answers 503). */
+  zookeeperUp?: () => boolean;
   /** Refreshes gauges that are read off other parts just before /metrics answers. */
   gauges?: () => void;
 }
@@ -34,7 +36,9 @@ export function createApp(d: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(express.json({ limit: d.bodyLimit, strict: true, type: () => true }));
 
-  app.get('/healthz', (_req, res) => void res.json({ status: 'ok', broker: d.rpc.connected ? 'up' : 'down' }));
+  app.get('/healthz', (_req, res) =>
+    void res.json({ status: 'ok', broker: d.rpc.connected ? 'up' : 'down', ...(d.zookeeperUp ? { zookeeper: d.zookeeperUp() ? 'up' : 'down' } : {}) }),
+  );
   app.use(requireToken(d.token));
 
   const timed = (kind: string, fn: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
@@ -145,9 +149,15 @@ export function createApp(d: AppDeps): express.Express {
   }
 
   app.get('/metrics', async (_req, res) => {
-    const workers = await d.supervisor.workers();
-    d.metrics.workers.reset();
-    for (const w of workers) d.metrics.workers.inc({ role: w.role });
+    // Without a ZooKeeper session the roles are unknown: the other metrics are served all the same.
+    const workers = await d.supervisor.workers().catch((err) => {
+      if (err instanceof UnavailableError) return undefined;
+      throw err;
+    });
+    if (workers) {
+      d.metrics.workers.reset();
+      for (const w of workers) d.metrics.workers.inc({ role: w.role });
+    }
     d.gauges?.();
     res.set('Content-Type', d.metrics.registry.contentType);
     res.send(await d.metrics.registry.metrics());

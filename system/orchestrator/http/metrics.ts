@@ -39,6 +39,17 @@ export class OrchestratorMetrics {
     registers: [this.registry],
   });
 
+  readonly zookeeperSession = new Gauge({
+    name: 'dbaas_orchestrator_zookeeper_session',
+    help: 'Whether the orchestrator has a usable ZooKeeper session (1) or not (0)',
+    registers: [this.registry],
+  });
+  readonly zookeeperRenewals = new Gauge({
+    name: 'dbaas_orchestrator_zookeeper_sessions_renewed',
+    help: 'New ZooKeeper sessions the orchestrator opened after losing one',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

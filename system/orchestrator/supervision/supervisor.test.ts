@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
+import { UnavailableError } from '../../common/errors/errors';
 import pino from 'pino';
 import { FakeClock } from '../../common/time/fake-clock';
 import type { MasterInfo, WorkerInfo } from '../../common/zk/paths';
 import { FakeZooKeeper, type FakeZkSession } from '../../worker/testing/fake-zookeeper';
 import type { WorkerExit, WorkerHandle, WorkerRuntime, WorkerRuntimeEvents } from '../runtime/worker-runtime';
+import { SessionKeeper } from './session-keeper';
 import { Supervisor } from './supervisor';
 
 /*
@@ -11,7 +13,7 @@ import { Supervisor } from './supervisor';
  * handles; a test registers one in ZooKeeper (with a session of its own) as the real worker would.
  */
 
-const log = pino({ level: 'silent' });
+const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 class FakeRuntime extends EventEmitter<WorkerRuntimeEvents> implements WorkerRuntime {
   readonly name = 'process' as const;
@@ -67,16 +69,35 @@ let clock: FakeClock;
 let server: FakeZooKeeper;
 let runtime: FakeRuntime;
 let supervisor: Supervisor;
+let keeper: SessionKeeper;
+/** The orchestrator's sessions, in the order the keeper opened them. */
+let orchestratorSessions: FakeZkSession[];
+/** When true, opening a new orchestrator session fails (ZooKeeper is away). */
+let zookeeperAway: boolean;
 const sessions = new Map<string, FakeZkSession>();
 
-function setup(initialSlaves = 1) {
+async function setup(initialSlaves = 1) {
   clock = new FakeClock();
   server = new FakeZooKeeper();
   runtime = new FakeRuntime(clock);
   sessions.clear();
+  orchestratorSessions = [];
+  zookeeperAway = false;
+  keeper = new SessionKeeper({
+    open: async () => {
+      if (zookeeperAway) throw new Error('ZooKeeper did not answer');
+      const s = server.connect(15000);
+      orchestratorSessions.push(s);
+      return s.client;
+    },
+    retryMs: 1000,
+    log,
+    clock,
+  });
+  await keeper.start();
   supervisor = new Supervisor({
     runtime,
-    zk: server.connect(15000).client,
+    session: keeper,
     log,
     initialSlaves,
     maxSlaves: 8,
@@ -89,6 +110,7 @@ function setup(initialSlaves = 1) {
 
 afterEach(async () => {
   await supervisor?.close();
+  keeper?.close();
 });
 
 /** What a worker does at start: an ephemeral /workers entry under a session of its own. */
@@ -107,7 +129,7 @@ function takeMaster(h: WorkerHandle): void {
 
 /** Bootstraps: the first worker registers and becomes master, then the slaves start; every worker registers. */
 async function boot(initialSlaves = 1): Promise<{ master: WorkerHandle; slaves: WorkerHandle[] }> {
-  setup(initialSlaves);
+  await setup(initialSlaves);
   const booting = supervisor.bootstrap();
   await settle();
   const master = runtime.started[0];
@@ -123,7 +145,7 @@ async function boot(initialSlaves = 1): Promise<{ master: WorkerHandle; slaves: 
 }
 
 test('bootstrap: the first worker alone until it is a ready master, then the slaves', async () => {
-  setup(2);
+  await setup(2);
   const booting = supervisor.bootstrap();
   await settle();
   expect(runtime.started).toHaveLength(1);
@@ -137,7 +159,7 @@ test('bootstrap: the first worker alone until it is a ready master, then the sla
 });
 
 test('bootstrap fails when no master is ready within the start timeout', async () => {
-  setup(1);
+  await setup(1);
   const booting = supervisor.bootstrap();
   const failed = expect(booting).rejects.toThrow('timed out after 10000 ms waiting for the first worker to become master');
   await clock.advanceAsync(10_100, 50);
@@ -210,7 +232,7 @@ test('crash: master kills the /master holder, slave the highest-PID slave', asyn
 });
 
 test('scale-in stops the highest-PID slaves, never the master', async () => {
-  setup(3);
+  await setup(3);
   runtime.pids = [5000, 100, 200, 300]; // the master has the highest PID
   const booting = supervisor.bootstrap();
   await settle();
@@ -259,5 +281,145 @@ describe('one definition of a slave: started, not stopping, registered or not', 
     server.setData(`/workers/${high.id}`, { ...server.data<WorkerInfo>(`/workers/${high.id}`)!, state: 'stopping' }, -1);
     expect(await supervisor.pids()).toEqual([master.pid, low.pid]);
     expect(await supervisor.crash('slave')).toBe(low.pid);
+  });
+});
+
+describe('the orchestrator loses its own ZooKeeper session (it was paused, cut off)', () => {
+  /** Ends the orchestrator's current session on the server's side (what a pause longer than the session does). */
+  const expireOrchestrator = () => server.expire(orchestratorSessions[orchestratorSessions.length - 1]);
+
+  test('no worker is stopped or signalled; a new session adopts them all and nothing new starts', async () => {
+    const { master, slaves } = await boot(2);
+    const before = runtime.list().map((h) => h.pid);
+    expireOrchestrator();
+    await settle();
+    expect(orchestratorSessions).toHaveLength(2);
+    expect(keeper.renewals).toBe(1);
+    await clock.advanceAsync(5000);
+    expect(runtime.signals).toEqual([]);
+    expect(runtime.list().map((h) => h.pid)).toEqual(before);
+    expect(runtime.started).toHaveLength(3);
+    expect(await supervisor.pids()).toEqual([master.pid, ...slaves.map((h) => h.pid)].sort((a, b) => a - b));
+    // The watch on /workers is set again with the new session: a slave that dies now is replaced.
+    runtime.exit(slaves[0].id);
+    await settle();
+    await clock.advanceAsync(500);
+    expect(runtime.started).toHaveLength(4);
+  });
+
+  test('while there is no session, what needs ZooKeeper fails at once with a 503; after it, it answers again', async () => {
+    const { master } = await boot(1);
+    zookeeperAway = true;
+    expireOrchestrator();
+    await settle();
+    expect(keeper.available).toBe(false);
+    const err = await supervisor.workers().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect((err as UnavailableError).status).toBe(503);
+    expect((err as Error).message).toMatch(/without a ZooKeeper session .* its workers keep running/);
+    await expect(supervisor.crash('master')).rejects.toBeInstanceOf(UnavailableError);
+    await expect(supervisor.setWantedSlaves(3)).rejects.toBeInstanceOf(UnavailableError);
+    // Retried every second, for as long as it takes; nothing is started or stopped meanwhile.
+    await clock.advanceAsync(10_000, 100);
+    expect(orchestratorSessions).toHaveLength(1);
+    expect(runtime.started).toHaveLength(2);
+    expect(runtime.signals).toEqual([]);
+    zookeeperAway = false;
+    await clock.advanceAsync(1000, 100);
+    expect(keeper.available).toBe(true);
+    await settle();
+    // The wanted count set meanwhile was kept: two more slaves now.
+    expect(runtime.started).toHaveLength(4);
+    expect((await supervisor.workers()).find((w) => w.role === 'master')?.pid).toBe(master.pid);
+  });
+
+  test('a worker still starting is announced again in /starting with the new session', async () => {
+    await boot(1);
+    await supervisor.setWantedSlaves(2);
+    const starting = runtime.started[2];
+    expect(server.nodes.get(`/starting/${starting.id}`)?.owner).toBe(orchestratorSessions[0].sessionId);
+    expireOrchestrator();
+    expect(server.nodes.has(`/starting/${starting.id}`)).toBe(false);
+    await settle();
+    expect(server.data(`/starting/${starting.id}`)).toEqual({ id: starting.id, pid: starting.pid });
+    expect(server.nodes.get(`/starting/${starting.id}`)?.owner).toBe(orchestratorSessions[1].sessionId);
+    // Once it registers the announcement goes, as before.
+    register(starting);
+    await settle();
+    expect(server.nodes.has(`/starting/${starting.id}`)).toBe(false);
+  });
+
+  test('a master that exits while there is no session: its /master is removed with the new session and it is replaced', async () => {
+    const { master } = await boot(1);
+    zookeeperAway = true;
+    expireOrchestrator();
+    await settle();
+    runtime.exit(master.id);
+    await settle();
+    // Its session has not expired yet (a process that dies leaves its session to time out): /master is still there.
+    expect(server.nodes.has('/master')).toBe(true);
+    expect(runtime.started).toHaveLength(2);
+    zookeeperAway = false;
+    await clock.advanceAsync(1000, 100);
+    await settle();
+    expect(server.nodes.has('/master')).toBe(false);
+    expect(server.nodes.has(`/workers/${master.id}`)).toBe(false);
+    await clock.advanceAsync(500);
+    expect(runtime.started).toHaveLength(3);
+  });
+
+  test('a pass stuck on requests the lost session never answers is abandoned, and the new session reconciles', async () => {
+    const { slaves } = await boot(1);
+    // The link is cut: requests go out and never come back; then the server expires the session.
+    orchestratorSessions[0].cutOff = true;
+    void supervisor.setWantedSlaves(2).catch(() => undefined);
+    await settle();
+    expect(runtime.started).toHaveLength(2);
+    expireOrchestrator();
+    await settle();
+    expect(runtime.started).toHaveLength(3);
+    expect(runtime.signals).toEqual([]);
+    expect(runtime.running.has(slaves[0].id)).toBe(true);
+  });
+
+  test('a registered worker whose own session went while the orchestrator had none is still killed', async () => {
+    const { slaves } = await boot(1);
+    zookeeperAway = true;
+    expireOrchestrator();
+    await settle();
+    server.expire(sessions.get(slaves[0].id)!);
+    await settle();
+    expect(runtime.signals).toEqual([]);
+    zookeeperAway = false;
+    await clock.advanceAsync(1000, 100);
+    await settle();
+    expect(runtime.signals).toEqual([{ id: slaves[0].id, signal: 'SIGKILL' }]);
+  });
+});
+
+describe('a restarted orchestrator (the earlier one died with its workers registered)', () => {
+  test('waits for the earlier run\'s workers to leave /workers, and only its own master counts as ready', async () => {
+    await setup(1);
+    const old = { id: 'w1-old', pid: 42, startedAt: 0 };
+    const oldSession = register(old, 'master');
+    takeMaster(old);
+    const booting = supervisor.bootstrap();
+    await clock.advanceAsync(1000, 50);
+    expect(runtime.started).toHaveLength(0);
+    server.expire(oldSession); // the earlier master stopped (its parent was gone): its session ends
+    await clock.advanceAsync(200, 50);
+    expect(runtime.started).toHaveLength(1);
+    const first = runtime.started[0];
+    // A master of someone else's (an earlier run that came back, say) is not ours: the bootstrap keeps waiting.
+    const stranger = register({ id: 'w9-stranger', pid: 7, startedAt: 0 }, 'master');
+    await clock.advanceAsync(500, 50);
+    expect(runtime.started).toHaveLength(1);
+    server.expire(stranger);
+    register(first, 'master');
+    takeMaster(first);
+    await clock.advanceAsync(100, 50);
+    await booting;
+    await settle();
+    expect(runtime.started).toHaveLength(2);
   });
 });

@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../common/errors/errors';
+import { NotFoundError, UnavailableError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
 import { ZK_PATHS, startingPath, workerPath, type StartingInfo, type WorkerInfo } from '../../common/zk/paths';
 import { countsAsWorker, listWorkers, readMaster } from '../../common/zk/workers-directory';
@@ -8,13 +8,15 @@ import { waitUntil } from '../../common/time/wait-until';
 import type { WorkerExit, WorkerHandle, WorkerRuntime } from '../runtime/worker-runtime';
 import type { WorkerView } from '../../common/protocol/worker-view';
 import { exponentialBackoff } from '../../common/retry/backoff';
+import type { ZkSession } from './session-keeper';
 
 /** Pause before starting workers again after failed starts: a worker that cannot start must not be respawned in a tight loop. */
 const RESTART_BACKOFF = exponentialBackoff(200, 5000);
 
 export interface SupervisorOptions {
   runtime: WorkerRuntime;
-  zk: ZkClient;
+  /** The orchestrator's ZooKeeper session: renewed when lost, the workers kept (see session-keeper.ts). */
+  session: ZkSession;
   log: Logger;
   initialSlaves: number;
   maxSlaves: number;
@@ -31,6 +33,11 @@ export interface SupervisorOptions {
  * workers that die, starts and stops slaves when the wanted count changes, and kills workers on the crash APIs.
  * All changes go through one serialized reconcile pass, so scaling and crash recovery cannot race into a wrong count.
  * The master itself is not chosen here: the workers elect it among themselves through ZooKeeper.
+ *
+ * Its own ZooKeeper session may be lost (it was paused, cut off): the workers it started keep running, with sessions of
+ * their own. While it has no session it changes nothing (it cannot know what is true); with the new one it reads
+ * /workers again, sets its watch, announces again in /starting the workers it started that have not registered, cleans
+ * up after the workers that exited meanwhile, and carries on with the same runtime handles.
  */
 export class Supervisor {
   private wanted: number;
@@ -47,6 +54,11 @@ export class Supervisor {
   /** Workers announced in /starting and not seen registered yet; the announcements being written. */
   private readonly announced = new Set<string>();
   private readonly announcing = new Set<Promise<void>>();
+  private readonly announcingIds = new Set<string>();
+  /** Exited workers whose znodes could not be removed yet (no session): done again with the next session. */
+  private readonly uncleaned = new Set<string>();
+  /** Abandons the running pass when the session is lost (its requests may never be answered). */
+  private abortPass: ((err: Error) => void) | undefined;
   private readonly clock: Clock;
   private readonly wake = () => this.reconcile();
 
@@ -54,21 +66,57 @@ export class Supervisor {
     this.wanted = o.initialSlaves;
     this.clock = o.clock ?? systemClock;
     o.runtime.on('exit', (exit: WorkerExit) => void this.onExit(exit));
+    o.session.on('lost', () => this.onSessionLost());
+    o.session.on('renewed', () => void this.onSessionRenewed());
+    o.session.on('reconnected', () => this.reconcile());
+  }
+
+  /** The current session's client; an UnavailableError (503) while there is none. */
+  private get zk(): ZkClient {
+    return this.o.session.zk();
+  }
+
+  private onSessionLost(): void {
+    // The /starting announcements were ephemeral nodes of the lost session: gone with it.
+    this.announced.clear();
+    this.abortPass?.(new UnavailableError('the ZooKeeper session was lost during a reconcile pass'));
+  }
+
+  private async onSessionRenewed(): Promise<void> {
+    if (this.closed) return;
+    this.o.log.info({ workers: this.o.runtime.list().length }, 'new ZooKeeper session: adopting the running workers');
+    for (const id of [...this.uncleaned]) await this.cleanUp(id);
+    this.reconcile();
   }
 
   get wantedSlaves(): number {
     return this.wanted;
   }
 
-  /** Starts the first worker, waits until it is an elected, ready master, then starts the slaves. */
+  /**
+   * Waits (bounded by the start timeout) for the workers of an earlier run to leave /workers: they stop by themselves
+   * when their orchestrator is gone (process runtime: the parent watchdog) or are removed with their containers
+   * (docker runtime), and their sessions end. Then starts the first worker, waits until it is an elected, ready master,
+   * then starts the slaves.
+   */
   async bootstrap(): Promise<void> {
-    const existing = await listWorkers(this.o.zk);
+    let deadline = this.clock.now() + this.o.startTimeoutMs;
+    const existing = await listWorkers(this.zk);
     if (existing.length > 0) {
-      this.o.log.warn({ count: existing.length }, 'workers of an earlier run are still registered; they will expire with their sessions');
+      this.o.log.warn({ pids: existing.map((w) => w.pid) }, 'workers of an earlier run are still registered; waiting for them to go');
+      while ((await listWorkers(this.zk)).length > 0) {
+        if (this.clock.now() > deadline) {
+          this.o.log.warn('workers of an earlier run are still registered; starting anyway');
+          break;
+        }
+        await sleepOn(this.clock, 100);
+      }
     }
     await this.startWorker();
-    const deadline = this.clock.now() + this.o.startTimeoutMs;
-    while (!(await listWorkers(this.o.zk).catch(() => [])).some((w) => w.role === 'master' && w.state === 'ready')) {
+    deadline = this.clock.now() + this.o.startTimeoutMs;
+    // Our own master: a master of an earlier run that has not gone yet does not count.
+    const ours = (w: WorkerInfo) => w.role === 'master' && w.state === 'ready' && this.o.runtime.list().some((h) => h.id === w.id);
+    while (!(await listWorkers(this.zk).catch(() => [])).some(ours)) {
       if (this.clock.now() > deadline) throw new Error(`timed out after ${this.o.startTimeoutMs} ms waiting for the first worker to become master`);
       await sleepOn(this.clock, 50);
     }
@@ -90,7 +138,11 @@ export class Supervisor {
   }
 
   reconcile(): void {
-    void this.reconcileNow().catch((err) => this.o.log.error({ err: (err as Error).message }, 'reconcile failed'));
+    void this.reconcileNow().catch((err) => {
+      // Without a session a pass cannot run; the new session starts one.
+      if (err instanceof UnavailableError) this.o.log.warn({ err: err.message }, 'reconcile put off');
+      else this.o.log.error({ err: (err as Error).message }, 'reconcile failed');
+    });
   }
 
   private async reconcileNow(): Promise<void> {
@@ -103,15 +155,30 @@ export class Supervisor {
     try {
       do {
         this.again = false;
-        await this.pass();
+        await this.abortable(this.pass());
       } while (this.again && !this.closed);
     } finally {
       this.reconciling = false;
+      // A pass asked for while a failing one ran (a new session, a watch) must not be lost with the failure.
+      if (this.again && !this.closed) {
+        this.again = false;
+        this.reconcile();
+      }
+    }
+  }
+
+  /** A pass, abandoned when the session is lost meanwhile: requests of a lost session may never be answered. */
+  private async abortable(pass: Promise<void>): Promise<void> {
+    const aborted = new Promise<never>((_, reject) => (this.abortPass = reject));
+    try {
+      await Promise.race([pass, aborted]);
+    } finally {
+      this.abortPass = undefined;
     }
   }
 
   private async pass(): Promise<void> {
-    const infos = await listWorkers(this.o.zk, this.wake);
+    const infos = await listWorkers(this.zk, this.wake);
     const byId = new Map(infos.map((i) => [i.id, i]));
     for (const i of infos) this.sessions.set(i.id, i.session);
     const live = this.o.runtime.list().filter((h) => !this.stopping.has(h.id));
@@ -119,12 +186,15 @@ export class Supervisor {
       if (byId.has(h.id)) {
         this.registered.add(h.id);
         // Registered: the /workers entry speaks for it now.
-        if (this.announced.delete(h.id)) await this.o.zk.remove(startingPath(h.id)).catch(() => undefined);
+        if (this.announced.delete(h.id)) await this.zk.remove(startingPath(h.id)).catch(() => undefined);
       }
       else if (this.registered.has(h.id) && this.o.killLostWorkers) {
         // It was registered and its session is gone: ZooKeeper considers it dead, so it must be (it may be paused).
         this.o.log.warn({ id: h.id, pid: h.pid }, 'worker lost its ZooKeeper session; killing it');
         await this.o.runtime.signal(h.id, 'SIGKILL').catch(() => undefined);
+      } else if (!this.registered.has(h.id) && !this.announced.has(h.id) && !this.announcingIds.has(h.id)) {
+        // Started, not registered, not announced: its announcement failed or went with a lost session.
+        await this.announce(h);
       }
     }
     const running = live.filter((h) => !this.registered.has(h.id) || byId.has(h.id));
@@ -133,7 +203,7 @@ export class Supervisor {
       if (this.recentFailures > 0) await sleepOn(this.clock, RESTART_BACKOFF(this.recentFailures));
       await Promise.all(Array.from({ length: want - running.length }, () => this.startWorker()));
     } else if (running.length > want) {
-      const masterId = (await readMaster(this.o.zk))?.id;
+      const masterId = (await readMaster(this.zk))?.id;
       const victims = running
         .filter((h) => h.id !== masterId && byId.get(h.id)?.role !== 'master')
         .sort((a, b) => b.pid - a.pid)
@@ -158,12 +228,17 @@ export class Supervisor {
    * workers' election about it until its /workers entry does. Ephemeral in our session: gone with the orchestrator.
    */
   private async announce(h: WorkerHandle): Promise<void> {
+    this.announcingIds.add(h.id);
     try {
-      await this.o.zk.mkdirp(ZK_PATHS.starting);
-      await this.o.zk.create(startingPath(h.id), { id: h.id, pid: h.pid } satisfies StartingInfo, 'ephemeral');
-      this.announced.add(h.id);
+      const zk = this.zk;
+      await zk.mkdirp(ZK_PATHS.starting);
+      await zk.create(startingPath(h.id), { id: h.id, pid: h.pid } satisfies StartingInfo, 'ephemeral');
+      // Only if that session is still the one: an announcement of a lost session went with it.
+      if (this.o.session.available && this.o.session.zk() === zk) this.announced.add(h.id);
     } catch (err) {
       this.o.log.warn({ id: h.id, err: (err as Error).message }, 'could not announce a starting worker');
+    } finally {
+      this.announcingIds.delete(h.id);
     }
   }
 
@@ -183,13 +258,23 @@ export class Supervisor {
     this.recentFailures = !planned && lifetime < 3000 ? this.recentFailures + 1 : 0;
     this.registered.delete(exit.id);
     if (this.closed) return;
-    // An exited worker is certainly dead: remove its znodes now instead of waiting for its session to expire.
-    const warn = (err: unknown) => this.o.log.warn({ id: exit.id, err: (err as Error).message }, 'could not remove a znode of an exited worker');
-    await this.removeMasterOf(exit.id).catch(warn);
-    await this.o.zk.remove(workerPath(exit.id)).catch(warn);
-    if (this.announced.delete(exit.id)) await this.o.zk.remove(startingPath(exit.id)).catch(warn);
-    this.sessions.delete(exit.id);
+    this.uncleaned.add(exit.id);
+    await this.cleanUp(exit.id);
     if (!this.closed) this.reconcile();
+  }
+
+  /** An exited worker is certainly dead: its znodes go now instead of when its session expires (again, if it fails). */
+  private async cleanUp(id: string): Promise<void> {
+    try {
+      await this.removeMasterOf(id);
+      await this.zk.remove(workerPath(id));
+      if (this.announced.has(id)) await this.zk.remove(startingPath(id));
+      this.announced.delete(id);
+      this.sessions.delete(id);
+      this.uncleaned.delete(id);
+    } catch (err) {
+      this.o.log.warn({ id, err: (err as Error).message }, 'could not remove the znodes of an exited worker; trying again with the next session');
+    }
   }
 
   /**
@@ -199,13 +284,14 @@ export class Supervisor {
    * node that changed meanwhile is left to ZooKeeper's session expiry.
    */
   private async removeMasterOf(id: string): Promise<void> {
-    const session = this.sessions.get(id) ?? (await this.o.zk.getData<{ session?: string }>(workerPath(id)))?.data?.session;
-    const stat = await this.o.zk.exists(ZK_PATHS.master);
+    const zk = this.zk;
+    const session = this.sessions.get(id) ?? (await zk.getData<{ session?: string }>(workerPath(id)))?.data?.session;
+    const stat = await zk.exists(ZK_PATHS.master);
     if (!stat || !session) return;
     const owner = stat.ephemeralOwner.toString('hex');
     if (owner !== session) return;
     this.o.log.info({ id, session }, 'removing /master of an exited worker');
-    await this.o.zk.remove(ZK_PATHS.master, stat.version);
+    await zk.remove(ZK_PATHS.master, stat.version);
   }
 
   /** Kills the master (role 'master') or the slave with the highest PID (role 'slave') with SIGKILL. */
@@ -215,7 +301,7 @@ export class Supervisor {
     // Among the workers worker/list shows (one definition: starting ones are slaves, stopping ones are not listed).
     const listed = new Set((await this.workers()).filter((w) => countsAsWorker(w.state)).map((w) => w.id));
     const handles = this.o.runtime.list().filter((h) => listed.has(h.id));
-    const master = await readMaster(this.o.zk);
+    const master = await readMaster(this.zk);
     let victim: WorkerHandle | undefined;
     if (role === 'master') victim = handles.find((h) => h.id === master?.id);
     else victim = handles.filter((h) => h.id !== master?.id).sort((a, b) => b.pid - a.pid)[0];
@@ -236,7 +322,7 @@ export class Supervisor {
   }
 
   async workers(): Promise<WorkerView[]> {
-    const infos = new Map((await listWorkers(this.o.zk)).map((i) => [i.id, i]));
+    const infos = new Map((await listWorkers(this.zk)).map((i) => [i.id, i]));
     return this.o.runtime
       .list()
       .map((h) => {
