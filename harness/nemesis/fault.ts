@@ -2,7 +2,7 @@ import type { Cluster } from '../environment/environment';
 import type { WorkerStatus } from '../testing/topology';
 
 /*
- * What one fault is, declared in a file of its own under faults/ and listed in registry.ts. This module and the fault
+ * What one fault is, declared in a file of its own under faults/ and exported by faults/index.ts. This module and the fault
  * files must not import the history: the history's FaultKind is derived from the registry, so that would be a cycle.
  */
 
@@ -34,6 +34,9 @@ export type FaultTarget = 'master' | 'slave' | 'any-worker' | 'service';
 export interface Fault<K extends string = string> {
   /** Its name in histories, reports and --faults: written here and nowhere else. */
   readonly kind: K;
+  /** Its place in the registry, and so in the chaos scenario's draw: a new fault takes the next number, so that a
+   * seed of an older run replays the same faults. */
+  readonly order: number;
   /** A few words for the chaos scenario's description, e.g. "kill master". */
   readonly title: string;
   readonly hits: FaultTarget;

@@ -3,10 +3,11 @@ import { basename, join } from 'node:path';
 import { FAULT_KINDS, FAULTS, isFaultKind, targetOf } from './registry';
 
 const FAULTS_DIR = join(__dirname, 'faults');
-const faultFiles = readdirSync(FAULTS_DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+const faultFiles = readdirSync(FAULTS_DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts');
 
-test('kinds are unique', () => {
+test('kinds and orders are unique', () => {
   expect(new Set(FAULT_KINDS).size).toBe(FAULTS.length);
+  expect(new Set(FAULTS.map((f) => f.order)).size).toBe(FAULTS.length);
 });
 
 // A fault file left out of the registry would be a fault no scenario, CLI or checker knows about.

@@ -1,28 +1,15 @@
 import type { FaultTarget } from './fault';
-import { killMaster } from './faults/kill-master';
-import { killRandom } from './faults/kill-random';
-import { killSlave } from './faults/kill-slave';
-import { pauseSlave } from './faults/pause-slave';
-import { pauseWorker } from './faults/pause-worker';
-import { restartRabbitMq } from './faults/restart-rabbitmq';
-import { restartZookeeper } from './faults/restart-zookeeper';
+import * as ALL from './faults';
 
 /*
  * Every fault the nemesis can inject. The history's FaultKind, the CLI's --faults, the chaos scenario and the
- * election checker all take their lists from here, so adding a fault is a file in faults/ and an entry below.
- * Chaos picks among them in this order: a new fault goes at the end, or old seeds would replay other faults.
+ * election checker all take their lists from here, so adding a fault is a file in faults/ and one line in
+ * faults/index.ts. Chaos picks among them in the order the faults declare (`order`), so that old seeds replay the same.
  */
-export const FAULTS = [
-  killMaster,
-  killSlave,
-  killRandom,
-  pauseWorker,
-  restartRabbitMq,
-  restartZookeeper,
-  pauseSlave,
-] as const;
+export type RegisteredFault = (typeof ALL)[keyof typeof ALL];
 
-export type RegisteredFault = (typeof FAULTS)[number];
+export const FAULTS: readonly RegisteredFault[] = Object.values(ALL).sort((a, b) => a.order - b.order);
+
 export type FaultKind = RegisteredFault['kind'];
 
 export const FAULT_KINDS: readonly FaultKind[] = FAULTS.map((f) => f.kind);

@@ -4,6 +4,7 @@ import { pickAtRandom, readyWorkers, resumeAfterThePause, stopForAPause } from '
 /** SIGSTOP of a ready worker chosen at random, then SIGCONT: a paused master is replaced by an election. */
 export const pauseWorker = defineFault({
   kind: 'pause-worker',
+  order: 4,
   title: 'pause a worker (SIGSTOP/SIGCONT)',
   hits: 'any-worker',
   inject: (ctx, before) => stopForAPause(ctx, pickAtRandom(ctx, readyWorkers(before))),

@@ -5,6 +5,7 @@ import { SERVICE_SETTLE_MS } from '../hits';
  * one, so the system heals by itself once the whole topology is back. */
 export const restartRabbitMq = defineFault({
   kind: 'restart-rabbitmq',
+  order: 5,
   title: 'restart RabbitMQ',
   hits: 'service',
   async inject(ctx) {

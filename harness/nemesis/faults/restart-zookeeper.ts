@@ -5,6 +5,7 @@ import { SERVICE_SETTLE_MS } from '../hits';
  * (ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS) outlives the restart. */
 export const restartZookeeper = defineFault({
   kind: 'restart-zookeeper',
+  order: 6,
   title: 'restart ZooKeeper',
   hits: 'service',
   async inject(ctx) {
