@@ -22,7 +22,8 @@ test('npm start serves, enforces the token, and stops every worker on Ctrl-C', a
     cwd: root,
     env: {
       ...process.env,
-      RABBITMQ_URL: rabbitmq.url(vhost),
+      RABBITMQ_URL: rabbitmq.url(vhost, 'orchestrator'),
+      RABBITMQ_WORKER_URL: rabbitmq.url(vhost, 'worker'),
       ZOOKEEPER_CONNECT: process.env.TEST_ZOOKEEPER_CONNECT,
       ORCHESTRATOR_PORT: String(port),
       GATEWAY_PORT: String(await freePort()),

@@ -16,7 +16,10 @@ import { Supervisor } from './supervision/supervisor';
 
 export interface OrchestratorOptions {
   config: Config;
+  /** The orchestrator's own AMQP URL (its user may publish requests and read replies, nothing else). */
   rabbitmqUrl: string;
+  /** The AMQP URL its workers get (their user); default: rabbitmqUrl. */
+  rabbitmqWorkerUrl?: string;
   zookeeperConnect: string;
   log: Logger;
   /** Defaults to the runtime named by WORKER_RUNTIME. */
@@ -67,11 +70,11 @@ export class Orchestrator {
       this.o.onFatal?.('ZooKeeper session expired');
     });
     await this.zk.connect();
-    this.rpc = new RpcClient({ url: this.o.rabbitmqUrl, timeoutMs: config.rpcTimeoutMs, syncMaxBytes: config.syncMaxBytes, log });
+    this.rpc = new RpcClient({ url: this.o.rabbitmqUrl, timeoutMs: config.rpcTimeoutMs, log });
     await this.rpc.start();
 
     const runtime =
-      this.o.runtime ?? (await createRuntime(config, { rabbitmqUrl: this.o.rabbitmqUrl, zookeeperConnect: this.o.zookeeperConnect }, log));
+      this.o.runtime ?? (await createRuntime(config, { rabbitmqUrl: this.o.rabbitmqWorkerUrl ?? this.o.rabbitmqUrl, zookeeperConnect: this.o.zookeeperConnect }, log));
     this.runtimeRef = runtime;
     this.supervisorRef = new Supervisor({
       runtime,

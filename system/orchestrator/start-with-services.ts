@@ -19,6 +19,7 @@ export async function startOrchestratorWithServices(
   const orchestrator = new Orchestrator({
     config,
     rabbitmqUrl: services.rabbitmqUrl,
+    rabbitmqWorkerUrl: services.rabbitmqWorkerUrl,
     zookeeperConnect: services.zookeeperConnect,
     log,
     onFatal: (reason) => void shutdown(`fatal: ${reason}`, 1),

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertQueues, connectAmqp, type ChannelModel } from '../common/amqp/amqp';
+import { assertRequestQueues, assertSyncQueue, connectAmqp, type ChannelModel } from '../common/amqp/amqp';
 import type { Config } from '../common/config/config';
 import type { Logger } from '../common/logging/logger';
 import { ZkClient } from '../common/zk/zk-client';
@@ -101,7 +101,8 @@ export class WorkerContext {
       connection.on('close', () => fatal('lost the RabbitMQ connection', EXIT.brokerLost));
       connection.on('error', (err: Error) => log.warn({ err: err.message }, 'RabbitMQ connection error'));
       const setup = await connection.createChannel();
-      await assertQueues(setup, config.syncMaxBytes);
+      await assertRequestQueues(setup);
+      await assertSyncQueue(setup, config.syncMaxBytes);
       await setup.close();
 
       const zk = new ZkClient({ connect: o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.zkSessionTimeoutMs });

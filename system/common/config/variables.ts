@@ -20,7 +20,7 @@ export const OTHER_VARIABLES = {
   WORKER_PID: { scope: 'process', doc: 'the PID a worker is known by (optional; by default its own)' },
   WORKER_PARENT_PID: { scope: 'process', doc: "the orchestrator's PID, given by the process runtime: a worker whose parent is gone stops" },
   RIDESHARE_PARENT_PID: { scope: 'process', doc: "the launcher's PID, given by npm start to the RideShare services: a service whose parent is gone stops" },
-  TEST_RABBITMQ_URL: { scope: 'test', doc: "the integration run's broker, set by its global setup (and by the bench)" },
+  TEST_RABBITMQ_URL: { scope: 'test', doc: "the integration run's broker (the orchestrator's URL), set by its global setup (and by the bench)" },
   TEST_ZOOKEEPER_CONNECT: { scope: 'test', doc: "the integration run's ZooKeeper, set by its global setup (and by the bench)" },
   TEST_LOG_LEVEL: { scope: 'test', doc: 'log level of the systems tests start (default warn)' },
   TARGET: { scope: 'harness', doc: 'base URL the k6 smoke run aims at (harness/k6/smoke-run.ts; default http://127.0.0.1:80)' },

@@ -6,6 +6,7 @@ import { ProcessRuntime } from './process-runtime';
 import type { WorkerRuntime } from './worker-runtime';
 
 export interface RuntimeEndpoints {
+  /** The workers' AMQP URL (their own broker user), which they get as RABBITMQ_URL. */
   rabbitmqUrl: string;
   zookeeperConnect: string;
 }
