@@ -54,6 +54,7 @@ export class DockerEnvironment implements Environment {
       RABBITMQ_URL: urls.orchestrator,
       RABBITMQ_WORKER_URL: urls.worker,
       ZOOKEEPER_CONNECT: services.zookeeperConnect,
+      ...(services.zookeeperAuth ? { ZOOKEEPER_AUTH: services.zookeeperAuth } : {}),
       ZK_ROOT: `/harness/${suite}`,
       BIND_HOST: '127.0.0.1',
       ORCHESTRATOR_PORT: String(port),

@@ -26,6 +26,7 @@ export interface TestEndpoints {
   rabbitmqWorkerUrl?: string;
   rabbitmqAdminUrl?: string;
   zookeeperConnect?: string;
+  zookeeperAuth?: string;
 }
 
 /*
@@ -41,7 +42,7 @@ export async function startTestSystem(
   const suite = `t-${process.pid}-${randomBytes(3).toString('hex')}`;
   const base = loadConfig({ ...process.env, ...env });
   const log = createLogger('test', readVariable('TEST_LOG_LEVEL') ?? 'warn');
-  const { rabbitmq } = localServices(base, log);
+  const { rabbitmq, zookeeper } = localServices(base, log);
   // The local broker: a vhost of the suite's own, each part with its user. An external one: the URLs as configured.
   const ownVhost = !base.rabbitmqUrl;
   let urls: { orchestrator: string; worker: string; admin: string };
@@ -55,6 +56,7 @@ export async function startTestSystem(
   }
   const zookeeperConnect =
     endpoints.zookeeperConnect ?? readVariable('TEST_ZOOKEEPER_CONNECT') ?? base.zookeeperConnect ?? `127.0.0.1:${base.localZookeeperPort}`;
+  const zookeeperAuth = endpoints.zookeeperAuth ?? base.zookeeperAuth ?? (base.zookeeperConnect ? undefined : zookeeper.auth());
   const dataDir = path.resolve(base.dataDir, 'test', suite);
   const config = loadConfig({
     ...process.env,
@@ -65,7 +67,7 @@ export async function startTestSystem(
     LOG_LEVEL: readVariable('TEST_LOG_LEVEL') ?? 'warn',
     ...env,
   });
-  const orchestrator = new Orchestrator({ config, rabbitmqUrl: urls.orchestrator, rabbitmqWorkerUrl: urls.worker, zookeeperConnect, log });
+  const orchestrator = new Orchestrator({ config, rabbitmqUrl: urls.orchestrator, rabbitmqWorkerUrl: urls.worker, zookeeperConnect, zookeeperAuth, log });
   const cleanup = async () => {
     if (ownVhost) await rabbitmq.deleteVhost(suite);
     fs.rmSync(dataDir, { recursive: true, force: true });

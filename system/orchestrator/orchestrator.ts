@@ -21,6 +21,8 @@ export interface OrchestratorOptions {
   /** The AMQP URL its workers get (their user); default: rabbitmqUrl. */
   rabbitmqWorkerUrl?: string;
   zookeeperConnect: string;
+  /** ZOOKEEPER_AUTH (`user:password`) for the orchestrator's session and its workers'; undefined: no ACL. */
+  zookeeperAuth?: string;
   log: Logger;
   /** Defaults to the runtime named by WORKER_RUNTIME. */
   runtime?: WorkerRuntime;
@@ -64,7 +66,10 @@ export class Orchestrator {
   async start(): Promise<void> {
     const { config, log } = this.o;
     // The orchestrator only watches; a longer session than the workers' keeps a busy machine from expiring it.
-    this.zk = new ZkClient({ connect: this.o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.orchestratorZkSessionTimeoutMs });
+    this.zk = new ZkClient({ connect: this.o.zookeeperConnect, root: config.zkRoot,
+      sessionTimeoutMs: config.orchestratorZkSessionTimeoutMs,
+      auth: this.o.zookeeperAuth,
+    });
     this.zk.on('expired', () => {
       log.fatal('the orchestrator lost its ZooKeeper session; its watches are gone');
       this.o.onFatal?.('ZooKeeper session expired');
@@ -74,7 +79,7 @@ export class Orchestrator {
     await this.rpc.start();
 
     const runtime =
-      this.o.runtime ?? (await createRuntime(config, { rabbitmqUrl: this.o.rabbitmqWorkerUrl ?? this.o.rabbitmqUrl, zookeeperConnect: this.o.zookeeperConnect }, log));
+      this.o.runtime ?? (await createRuntime(config, { rabbitmqUrl: this.o.rabbitmqWorkerUrl ?? this.o.rabbitmqUrl, zookeeperConnect: this.o.zookeeperConnect, zookeeperAuth: this.o.zookeeperAuth }, log));
     this.runtimeRef = runtime;
     this.supervisorRef = new Supervisor({
       runtime,

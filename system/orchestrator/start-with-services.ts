@@ -21,6 +21,7 @@ export async function startOrchestratorWithServices(
     rabbitmqUrl: services.rabbitmqUrl,
     rabbitmqWorkerUrl: services.rabbitmqWorkerUrl,
     zookeeperConnect: services.zookeeperConnect,
+    zookeeperAuth: services.zookeeperAuth,
     log,
     onFatal: (reason) => void shutdown(`fatal: ${reason}`, 1),
   });

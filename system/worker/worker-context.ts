@@ -21,6 +21,8 @@ export interface WorkerContextOptions {
   config: Config;
   rabbitmqUrl: string;
   zookeeperConnect: string;
+  /** ZOOKEEPER_AUTH (`user:password`); undefined: no ACL. */
+  zookeeperAuth?: string;
   log: Logger;
   /** Called when the worker must stop at once (fenced, lost its broker or its session). */
   onFatal: (reason: string, code: number) => void;
@@ -105,7 +107,7 @@ export class WorkerContext {
       await assertSyncQueue(setup, config.syncMaxBytes);
       await setup.close();
 
-      const zk = new ZkClient({ connect: o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.zkSessionTimeoutMs });
+      const zk = new ZkClient({ connect: o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.zkSessionTimeoutMs, auth: o.zookeeperAuth });
       zk.on('expired', () => fatal('ZooKeeper session expired', EXIT.sessionLost));
       await zk.connect();
       undo.push(() => zk.close());

@@ -62,7 +62,7 @@ export async function ensureServices(config: Config, log: Logger): Promise<Servi
     rabbitmqWorkerUrl: workerUrl ?? local.rabbitmq.url('/', 'worker'),
     rabbitmqAdminUrl: workerUrl ?? local.rabbitmq.url('/', 'admin'),
     zookeeperConnect: config.zookeeperConnect ?? local.zookeeper.connectString,
-    zookeeperAuth: config.zookeeperAuth,
+    zookeeperAuth: config.zookeeperAuth ?? (config.zookeeperConnect ? undefined : local.zookeeper.auth()),
     stop: async () => {
       for (const s of started.reverse()) await s.stop();
     },

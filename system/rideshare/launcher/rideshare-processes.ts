@@ -30,7 +30,7 @@ interface Started {
 }
 
 /** Settings that carry the servers' credentials. */
-const SERVER_CREDENTIALS = ['RABBITMQ_URL', 'RABBITMQ_WORKER_URL'] as const;
+const SERVER_CREDENTIALS = ['RABBITMQ_URL', 'RABBITMQ_WORKER_URL', 'ZOOKEEPER_AUTH'] as const;
 
 const ROOT = path.resolve(__dirname, '../../..');
 const entry = (name: string) => path.join(ROOT, 'system', 'rideshare', name, 'main.ts');
