@@ -27,6 +27,7 @@ export const OTHER_VARIABLES = {
   ORCHESTRATOR_HOST_PORT: { scope: 'deployment', doc: "docker-compose.yml: host port of the orchestrator's published port (default 80)" },
   GATEWAY_HOST_PORT: { scope: 'deployment', doc: "docker-compose.yml: host port of the gateway's published port (default 8080)" },
   RABBITMQ_PASSWORD: { scope: 'deployment', doc: "docker-compose.yml: password of the broker's dbaas user (default dbaas)" },
+  ZOOKEEPER_PASSWORD: { scope: 'deployment', doc: "docker-compose.yml: password of ZOOKEEPER_AUTH's dbaas user (default dbaas)" },
   DOCKER_BASE_IMAGE: { scope: 'deployment', doc: 'docker/build-images.sh, docker-compose.yml: Node base image of the system image' },
   LOCAL_BASE_IMAGE: { scope: 'deployment', doc: "docker/build-images.sh, docker/make-local-base.sh: tag of the base image made from the host's Node" },
   DOCKERD_LOG: { scope: 'deployment', doc: "docker/engine.sh: log file of the Docker engine it starts" },
