@@ -16,14 +16,16 @@ test('npm start serves, enforces the token, and stops every worker on Ctrl-C', a
   const root = path.resolve(__dirname, '..');
   // The run's servers, in a vhost of its own, and free ports: a user's own npm start may be running beside the tests.
   const vhost = `main-${process.pid}`;
-  const { rabbitmq } = localServices(loadConfig(), createLogger('test', 'warn'));
+  const { rabbitmq, zookeeper } = localServices(loadConfig(), createLogger('test', 'warn'));
   await rabbitmq.addVhost(vhost);
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'system/main.ts')], {
     cwd: root,
     env: {
       ...process.env,
-      RABBITMQ_URL: rabbitmq.url(vhost),
+      RABBITMQ_URL: rabbitmq.url(vhost, 'orchestrator'),
+      RABBITMQ_WORKER_URL: rabbitmq.url(vhost, 'worker'),
       ZOOKEEPER_CONNECT: process.env.TEST_ZOOKEEPER_CONNECT,
+      ZOOKEEPER_AUTH: zookeeper.auth(),
       ORCHESTRATOR_PORT: String(port),
       GATEWAY_PORT: String(await freePort()),
       USERS_PORT: String(await freePort()),

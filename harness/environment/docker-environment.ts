@@ -33,12 +33,14 @@ export class DockerEnvironment implements Environment {
       throw new Error(`Docker image ${base.dockerImage} is not there: build it with npm run docker:build`);
     });
     const services = await ensureServices(base, log);
-    let rabbitmqUrl = services.rabbitmqUrl;
+    // The orchestrator's and the workers' own users; the harness inspects replicas as the admin.
+    let urls = { orchestrator: services.rabbitmqUrl, worker: services.rabbitmqWorkerUrl, admin: services.rabbitmqAdminUrl };
     let port: number;
     try {
       if (services.rabbitmq) {
         await services.rabbitmq.addVhost(suite);
-        rabbitmqUrl = services.rabbitmq.url(suite);
+        const r = services.rabbitmq;
+        urls = { orchestrator: r.url(suite, 'orchestrator'), worker: r.url(suite, 'worker'), admin: r.url(suite, 'admin') };
       }
       port = await freePort();
     } catch (err) {
@@ -49,8 +51,10 @@ export class DockerEnvironment implements Environment {
     const config = loadConfig({ ...process.env, ZK_SESSION_TIMEOUT_MS: '1000', LOG_LEVEL: 'warn', ...options.env });
     const env: Record<string, string> = {
       ...configToEnv(config),
-      RABBITMQ_URL: rabbitmqUrl,
+      RABBITMQ_URL: urls.orchestrator,
+      RABBITMQ_WORKER_URL: urls.worker,
       ZOOKEEPER_CONNECT: services.zookeeperConnect,
+      ...(services.zookeeperAuth ? { ZOOKEEPER_AUTH: services.zookeeperAuth } : {}),
       ZK_ROOT: `/harness/${suite}`,
       BIND_HOST: '127.0.0.1',
       ORCHESTRATOR_PORT: String(port),
@@ -63,7 +67,7 @@ export class DockerEnvironment implements Environment {
       SERVICES_AUTO_INSTALL: 'false',
     };
     const cluster = new DockerCluster(docker, deployment, `http://127.0.0.1:${port}`, new HttpClient(`http://127.0.0.1:${port}`, config.token), {
-      rabbitmqUrl,
+      rabbitmqUrl: urls.admin,
       token: config.token,
       settings: { ...options.env, WORKER_RUNTIME: 'docker' },
       restartRabbitMq: services.rabbitmq ? () => services.rabbitmq!.restart() : undefined,

@@ -19,7 +19,7 @@ export interface Cluster {
   readonly http: HttpClient;
   /** The bearer token the orchestrator requires (DBAAS_TOKEN), if any: load tools outside `http` need it. */
   readonly token?: string;
-  /** AMQP URL (vhost included) that reaches the workers' control queues. */
+  /** AMQP URL (vhost included) with every right (the admin's): it reaches the workers' control queues. */
   readonly rabbitmqUrl: string;
   /** The configuration the system runs with (after overrides), for the report. */
   readonly settings: Record<string, string>;

@@ -3,7 +3,7 @@
  * written into them.
  */
 
-const SECRET_NAME = /token|password|secret|passwd|api[_-]?key/i;
+const SECRET_NAME = /token|password|secret|passwd|api[_-]?key|_auth$/i;
 
 /** user:password@ in a URL becomes user:***@. */
 export function redactUrl(value: string): string {

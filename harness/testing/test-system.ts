@@ -13,9 +13,20 @@ export interface TestSystem {
   orchestrator: Orchestrator;
   config: Config;
   http: HttpClient;
+  /** An AMQP URL with every right on the system's vhost (the admin's): for inspecting replicas and forging records.
+   * The orchestrator and its workers connect with their own, narrower users. */
   rabbitmqUrl: string;
   zookeeperConnect: string;
   stop(): Promise<void>;
+}
+
+/** The servers a test system uses; unset fields come from the integration run or the configuration. */
+export interface TestEndpoints {
+  rabbitmqUrl?: string;
+  rabbitmqWorkerUrl?: string;
+  rabbitmqAdminUrl?: string;
+  zookeeperConnect?: string;
+  zookeeperAuth?: string;
 }
 
 /*
@@ -26,20 +37,26 @@ export interface TestSystem {
 export async function startTestSystem(
   env: Record<string, string> = {},
   /** The servers to use; by default those of the integration run (TEST_RABBITMQ_URL / TEST_ZOOKEEPER_CONNECT). */
-  endpoints: { rabbitmqUrl?: string; zookeeperConnect?: string } = {},
+  endpoints: TestEndpoints = {},
 ): Promise<TestSystem> {
   const suite = `t-${process.pid}-${randomBytes(3).toString('hex')}`;
   const base = loadConfig({ ...process.env, ...env });
   const log = createLogger('test', readVariable('TEST_LOG_LEVEL') ?? 'warn');
-  const { rabbitmq } = localServices(base, log);
-  let rabbitmqUrl = endpoints.rabbitmqUrl ?? readVariable('TEST_RABBITMQ_URL') ?? base.rabbitmqUrl ?? rabbitmq.url('/');
+  const { rabbitmq, zookeeper } = localServices(base, log);
+  // The local broker: a vhost of the suite's own, each part with its user. An external one: the URLs as configured.
   const ownVhost = !base.rabbitmqUrl;
+  let urls: { orchestrator: string; worker: string; admin: string };
   if (ownVhost) {
     await rabbitmq.addVhost(suite);
-    rabbitmqUrl = rabbitmq.url(suite);
+    urls = { orchestrator: rabbitmq.url(suite, 'orchestrator'), worker: rabbitmq.url(suite, 'worker'), admin: rabbitmq.url(suite, 'admin') };
+  } else {
+    const orchestrator = endpoints.rabbitmqUrl ?? readVariable('TEST_RABBITMQ_URL') ?? base.rabbitmqUrl!;
+    const worker = endpoints.rabbitmqWorkerUrl ?? base.rabbitmqWorkerUrl ?? orchestrator;
+    urls = { orchestrator, worker, admin: endpoints.rabbitmqAdminUrl ?? worker };
   }
   const zookeeperConnect =
     endpoints.zookeeperConnect ?? readVariable('TEST_ZOOKEEPER_CONNECT') ?? base.zookeeperConnect ?? `127.0.0.1:${base.localZookeeperPort}`;
+  const zookeeperAuth = endpoints.zookeeperAuth ?? base.zookeeperAuth ?? (base.zookeeperConnect ? undefined : zookeeper.auth());
   const dataDir = path.resolve(base.dataDir, 'test', suite);
   const config = loadConfig({
     ...process.env,
@@ -50,7 +67,7 @@ export async function startTestSystem(
     LOG_LEVEL: readVariable('TEST_LOG_LEVEL') ?? 'warn',
     ...env,
   });
-  const orchestrator = new Orchestrator({ config, rabbitmqUrl, zookeeperConnect, log });
+  const orchestrator = new Orchestrator({ config, rabbitmqUrl: urls.orchestrator, rabbitmqWorkerUrl: urls.worker, zookeeperConnect, zookeeperAuth, log });
   const cleanup = async () => {
     if (ownVhost) await rabbitmq.deleteVhost(suite);
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -71,7 +88,7 @@ export async function startTestSystem(
     orchestrator,
     config,
     http: new HttpClient(orchestrator.url, config.token),
-    rabbitmqUrl,
+    rabbitmqUrl: urls.admin,
     zookeeperConnect,
     stop: async () => {
       await orchestrator.stop();

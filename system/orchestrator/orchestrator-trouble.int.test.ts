@@ -29,7 +29,7 @@ interface Deployment {
 /** A vhost, a ZooKeeper root and a data directory of this test's own: what a restarted orchestrator finds again. */
 async function deployment(name: string): Promise<Deployment> {
   const suite = `${name}-${process.pid}`;
-  const { rabbitmq } = localServices(loadConfig(), createLogger('test', 'warn'));
+  const { rabbitmq, zookeeper } = localServices(loadConfig(), createLogger('test', 'warn'));
   await rabbitmq.addVhost(suite);
   const zkRoot = `/test/${suite}`;
   const dataDir = path.join(ROOT, '.data', 'test', suite);
@@ -37,8 +37,10 @@ async function deployment(name: string): Promise<Deployment> {
     zkRoot,
     dataDir,
     env: {
-      RABBITMQ_URL: rabbitmq.url(suite),
+      RABBITMQ_URL: rabbitmq.url(suite, 'orchestrator'),
+      RABBITMQ_WORKER_URL: rabbitmq.url(suite, 'worker'),
       ZOOKEEPER_CONNECT: process.env.TEST_ZOOKEEPER_CONNECT ?? '',
+      ZOOKEEPER_AUTH: zookeeper.auth(),
       ZK_ROOT: zkRoot,
       DATA_DIR: dataDir,
       INITIAL_SLAVES: '2',

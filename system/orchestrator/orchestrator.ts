@@ -17,8 +17,13 @@ import { Supervisor } from './supervision/supervisor';
 
 export interface OrchestratorOptions {
   config: Config;
+  /** The orchestrator's own AMQP URL (its user may publish requests and read replies, nothing else). */
   rabbitmqUrl: string;
+  /** The AMQP URL its workers get (their user); default: rabbitmqUrl. */
+  rabbitmqWorkerUrl?: string;
   zookeeperConnect: string;
+  /** ZOOKEEPER_AUTH (`user:password`) for the orchestrator's session and its workers'; undefined: no ACL. */
+  zookeeperAuth?: string;
   log: Logger;
   /** Defaults to the runtime named by WORKER_RUNTIME. */
   runtime?: WorkerRuntime;
@@ -65,7 +70,12 @@ export class Orchestrator {
     // is lost all the same, the keeper opens a new one and the supervisor adopts its workers again.
     this.session = new SessionKeeper({
       open: async () => {
-        const zk = new ZkClient({ connect: this.o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.orchestratorZkSessionTimeoutMs });
+        const zk = new ZkClient({
+          connect: this.o.zookeeperConnect,
+          root: config.zkRoot,
+          sessionTimeoutMs: config.orchestratorZkSessionTimeoutMs,
+          auth: this.o.zookeeperAuth,
+        });
         await zk.connect();
         return zk;
       },
@@ -73,11 +83,11 @@ export class Orchestrator {
       log,
     });
     await this.session.start();
-    this.rpc = new RpcClient({ url: this.o.rabbitmqUrl, timeoutMs: config.rpcTimeoutMs, syncMaxBytes: config.syncMaxBytes, log });
+    this.rpc = new RpcClient({ url: this.o.rabbitmqUrl, timeoutMs: config.rpcTimeoutMs, log });
     await this.rpc.start();
 
     const runtime =
-      this.o.runtime ?? (await createRuntime(config, { rabbitmqUrl: this.o.rabbitmqUrl, zookeeperConnect: this.o.zookeeperConnect }, log));
+      this.o.runtime ?? (await createRuntime(config, { rabbitmqUrl: this.o.rabbitmqWorkerUrl ?? this.o.rabbitmqUrl, zookeeperConnect: this.o.zookeeperConnect, zookeeperAuth: this.o.zookeeperAuth }, log));
     this.runtimeRef = runtime;
     this.supervisorRef = new Supervisor({
       runtime,

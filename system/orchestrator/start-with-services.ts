@@ -19,7 +19,9 @@ export async function startOrchestratorWithServices(
   const orchestrator = new Orchestrator({
     config,
     rabbitmqUrl: services.rabbitmqUrl,
+    rabbitmqWorkerUrl: services.rabbitmqWorkerUrl,
     zookeeperConnect: services.zookeeperConnect,
+    zookeeperAuth: services.zookeeperAuth,
     log,
     onFatal: (reason) => void shutdown(`fatal: ${reason}`, 1),
   });

@@ -10,7 +10,7 @@ import { Worker } from './worker';
 const HELP = `Usage: tsx system/worker/main.ts
 
 A DBaaS worker (master or slave: the election decides). Normally started by the orchestrator's runtime.
-Environment: WORKER_ID (required), RABBITMQ_URL, ZOOKEEPER_CONNECT (required here), WORKER_PID (optional: the PID
+Environment: WORKER_ID (required), RABBITMQ_URL, ZOOKEEPER_CONNECT (required here), ZOOKEEPER_AUTH, WORKER_PID (optional: the PID
 to be known by; defaults to this process's PID), DATA_DIR, ZK_ROOT, ZK_SESSION_TIMEOUT_MS and the rest of README.md.`;
 
 const id = readVariable('WORKER_ID');
@@ -31,6 +31,7 @@ runMain({
       config,
       rabbitmqUrl: config.rabbitmqUrl,
       zookeeperConnect: config.zookeeperConnect,
+      zookeeperAuth: config.zookeeperAuth,
       log,
       onFatal: (reason, code) => {
         // Crash-only: a worker that cannot trust its state stops at once, without a graceful stop; the orchestrator

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertQueues, connectAmqp, type ChannelModel } from '../common/amqp/amqp';
+import { assertRequestQueues, assertSyncQueue, connectAmqp, type ChannelModel } from '../common/amqp/amqp';
 import type { Config } from '../common/config/config';
 import type { Logger } from '../common/logging/logger';
 import { ZkClient } from '../common/zk/zk-client';
@@ -21,6 +21,8 @@ export interface WorkerContextOptions {
   config: Config;
   rabbitmqUrl: string;
   zookeeperConnect: string;
+  /** ZOOKEEPER_AUTH (`user:password`); undefined: no ACL. */
+  zookeeperAuth?: string;
   log: Logger;
   /** Called when the worker must stop at once (fenced, lost its broker or its session). */
   onFatal: (reason: string, code: number) => void;
@@ -101,10 +103,11 @@ export class WorkerContext {
       connection.on('close', () => fatal('lost the RabbitMQ connection', EXIT.brokerLost));
       connection.on('error', (err: Error) => log.warn({ err: err.message }, 'RabbitMQ connection error'));
       const setup = await connection.createChannel();
-      await assertQueues(setup, config.syncMaxBytes);
+      await assertRequestQueues(setup);
+      await assertSyncQueue(setup, config.syncMaxBytes);
       await setup.close();
 
-      const zk = new ZkClient({ connect: o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.zkSessionTimeoutMs });
+      const zk = new ZkClient({ connect: o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.zkSessionTimeoutMs, auth: o.zookeeperAuth });
       zk.on('expired', () => fatal('ZooKeeper session expired', EXIT.sessionLost));
       await zk.connect();
       undo.push(() => zk.close());

@@ -1,5 +1,5 @@
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { QUEUES } from '../protocol/messages';
+import { QUEUES, REQUESTS_EXCHANGE } from '../protocol/messages';
 import type { Logger } from '../logging/logger';
 import { linearBackoff } from '../retry/backoff';
 import { retry } from '../retry/retry';
@@ -26,13 +26,21 @@ export async function connectAmqp(url: string, log: Logger, timeoutMs = 30000): 
 }
 
 /**
- * Declares the four queues with the properties the protocol relies on. Every party declares them the same way, so
- * whoever comes first creates them and nobody trips over a mismatch.
+ * Declares what carries requests and replies: the requests exchange, readQ, writeQ and responseQ, with readQ and
+ * writeQ bound to the exchange. The orchestrator and every worker declare them the same way, so whoever comes first
+ * creates them, nobody trips over a mismatch, and a queue deleted and declared again by a worker is bound again.
  */
-export async function assertQueues(channel: Channel, syncMaxBytes: number): Promise<void> {
-  await channel.assertQueue(QUEUES.write, { durable: true });
-  await channel.assertQueue(QUEUES.read, { durable: true });
+export async function assertRequestQueues(channel: Channel): Promise<void> {
+  await channel.assertExchange(REQUESTS_EXCHANGE, 'direct', { durable: true });
+  for (const queue of [QUEUES.write, QUEUES.read]) {
+    await channel.assertQueue(queue, { durable: true });
+    await channel.bindQueue(queue, REQUESTS_EXCHANGE, queue);
+  }
   await channel.assertQueue(QUEUES.response, { durable: true });
+}
+
+/** Declares syncQ, the replication log (a stream): workers only; the orchestrator has no right to it. */
+export async function assertSyncQueue(channel: Channel, syncMaxBytes: number): Promise<void> {
   await channel.assertQueue(QUEUES.sync, {
     durable: true,
     arguments: { 'x-queue-type': 'stream', 'x-max-length-bytes': syncMaxBytes },

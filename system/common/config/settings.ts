@@ -55,13 +55,34 @@ function loopbackUrlOf(portSetting: string) {
 /** The order is the README's. */
 export const SETTINGS = {
   // Servers. Unset URLs: the project starts local servers on loopback.
-  RABBITMQ_URL: setting({ field: 'rabbitmqUrl', schema: optionalString, group: 'servers', doc: 'AMQP URL of the broker', shownDefault: 'unset: local server' }),
+  RABBITMQ_URL: setting({
+    field: 'rabbitmqUrl',
+    schema: optionalString,
+    group: 'servers',
+    doc: "AMQP URL of the broker, with the orchestrator's user (see Credentials)",
+    shownDefault: 'unset: local server',
+  }),
+  RABBITMQ_WORKER_URL: setting({
+    field: 'rabbitmqWorkerUrl',
+    schema: optionalString,
+    group: 'servers',
+    doc: "AMQP URL of the broker with the workers' user (see Credentials); the orchestrator hands it to its workers",
+    shownDefault: '`$RABBITMQ_URL`',
+    derive: (value: string | undefined, all: Readonly<Record<string, unknown>>): string | undefined => value ?? (all.RABBITMQ_URL as string | undefined),
+  }),
   ZOOKEEPER_CONNECT: setting({
     field: 'zookeeperConnect',
     schema: optionalString,
     group: 'servers',
     doc: '`host:port[,host:port]` of ZooKeeper',
     shownDefault: 'unset: local server',
+  }),
+  ZOOKEEPER_AUTH: setting({
+    field: 'zookeeperAuth',
+    schema: optionalString.refine((v) => v === undefined || /^[^:\s]+:\S+$/.test(v), 'must be user:password'),
+    group: 'servers',
+    doc: '`user:password` of the digest ACL on every znode under `ZK_ROOT` (all rights for it, read for anyone; see Credentials)',
+    shownDefault: 'unset: no ACL (local server: generated)',
   }),
   LOCAL_RABBITMQ_PORT: setting({ field: 'localRabbitmqPort', schema: port.default(5672), group: 'servers', doc: 'ports of the local servers' }),
   LOCAL_ZOOKEEPER_PORT: setting({ field: 'localZookeeperPort', schema: port.default(2181), group: 'servers', doc: DITTO }),

@@ -14,6 +14,13 @@ export const QUEUES = {
   sync: 'syncQ',
 } as const;
 
+/**
+ * The direct exchange the orchestrator publishes every request through (routing key = the queue's name): readQ,
+ * writeQ and each worker's control queue are bound to it. A named exchange is what lets the broker's permissions tell
+ * the orchestrator's requests apart from syncQ appends, which go through the default exchange (see README, Credentials).
+ */
+export const REQUESTS_EXCHANGE = 'dbaas.requests';
+
 export const readMessageSchema = readRequestSchema;
 
 const clearOpSchema = z.object({ op: z.literal('clear') }).strict();

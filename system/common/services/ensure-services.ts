@@ -6,8 +6,16 @@ import { LocalZookeeper } from './local-zookeeper';
 import { isPortOpen } from '../net/ports';
 
 export interface ServiceEndpoints {
+  /** The orchestrator's AMQP URL (its own user). */
   rabbitmqUrl: string;
+  /** The workers' AMQP URL (their own user): the orchestrator hands it to its runtime. */
+  rabbitmqWorkerUrl: string;
+  /** An AMQP URL with every right, for tests, the harness and operators: the local broker's admin; with an external
+   * broker, the workers' URL (the widest one known). */
+  rabbitmqAdminUrl: string;
   zookeeperConnect: string;
+  /** `user:password` of ZooKeeper's digest ACL; undefined: no ACL (an external ZooKeeper without ZOOKEEPER_AUTH). */
+  zookeeperAuth?: string;
   /** The local broker, when the project runs one (RABBITMQ_URL unset). */
   rabbitmq?: LocalRabbitMq;
   /** The local ZooKeeper, when the project runs one (ZOOKEEPER_CONNECT unset). */
@@ -48,9 +56,13 @@ export function localServices(config: Config, log: Logger): { rabbitmq: LocalRab
 export async function ensureServices(config: Config, log: Logger): Promise<ServiceEndpoints> {
   const local = localServices(config, log);
   const started: Array<{ stop(): Promise<void> }> = [];
+  const workerUrl = config.rabbitmqWorkerUrl ?? config.rabbitmqUrl;
   const endpoints: ServiceEndpoints = {
-    rabbitmqUrl: config.rabbitmqUrl ?? local.rabbitmq.url('/'),
+    rabbitmqUrl: config.rabbitmqUrl ?? local.rabbitmq.url('/', 'orchestrator'),
+    rabbitmqWorkerUrl: workerUrl ?? local.rabbitmq.url('/', 'worker'),
+    rabbitmqAdminUrl: workerUrl ?? local.rabbitmq.url('/', 'admin'),
     zookeeperConnect: config.zookeeperConnect ?? local.zookeeper.connectString,
+    zookeeperAuth: config.zookeeperAuth ?? (config.zookeeperConnect ? undefined : local.zookeeper.auth()),
     stop: async () => {
       for (const s of started.reverse()) await s.stop();
     },
@@ -62,7 +74,9 @@ export async function ensureServices(config: Config, log: Logger): Promise<Servi
       (async () => {
         if (await local.rabbitmq.isRunning()) {
           local.rabbitmq.assertPortUsable();
-          return log.info({ port: local.rabbitmq.port }, 'using this project\'s RabbitMQ, already running on loopback');
+          log.info({ port: local.rabbitmq.port }, 'using this project\'s RabbitMQ, already running on loopback');
+          // A broker started by an older checkout may still have guest and lack the users.
+          return local.rabbitmq.provision();
         }
         await local.rabbitmq.start();
         started.push(local.rabbitmq);

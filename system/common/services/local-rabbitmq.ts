@@ -2,12 +2,15 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import amqp from 'amqplib';
 import { ServiceSetupError } from '../errors/errors';
 import type { Logger } from '../logging/logger';
 import { describeHolder } from './port-owner';
 import { RABBITMQ_FATAL, watchStart } from './server-start';
 import { assertOwnsPort, ownsPort, type OwnedServer } from './server-ownership';
 import { ensureDebianPackage } from './system-packages';
+import { BROKER_ROLES, BROKER_USERS, type BrokerRole } from './broker-users';
+import { loadOrCreateSecrets, randomPassword } from './secret-file';
 import { isAlive, readPidFile } from '../process/pid';
 import { isPortOpen } from '../net/ports';
 import { sleep } from '../time/sleep';
@@ -53,8 +56,24 @@ export class LocalRabbitMq {
     return this.options.port + 20000;
   }
 
-  url(vhost = '/'): string {
-    return `amqp://guest:guest@127.0.0.1:${this.options.port}/${encodeURIComponent(vhost)}`;
+  /** The AMQP URL of one part's user on a vhost (see broker-users.ts for what each may do). */
+  url(vhost: string, role: BrokerRole): string {
+    const password = this.credentials()[role];
+    return `amqp://${BROKER_USERS[role].name}:${password}@127.0.0.1:${this.options.port}/${encodeURIComponent(vhost)}`;
+  }
+
+  /** The users' passwords, generated on first use and kept in the server's directory, mode 0600. */
+  get credentialsFile(): string {
+    return path.join(this.dir, 'credentials.json');
+  }
+
+  credentials(): Record<BrokerRole, string> {
+    return loadOrCreateSecrets(
+      this.credentialsFile,
+      () => ({ orchestrator: randomPassword(), worker: randomPassword(), admin: randomPassword() }),
+      (v): v is Record<BrokerRole, string> =>
+        typeof v === 'object' && v !== null && BROKER_ROLES.every((r) => typeof (v as Record<string, unknown>)[r] === 'string' && /^[\w-]{16,}$/.test((v as Record<string, string>)[r])),
+    );
   }
 
   private get pidFile(): string {
@@ -107,7 +126,10 @@ export class LocalRabbitMq {
 
   /** Starts the broker; when it already runs (ours) there is nothing to do, when the port is another's it fails. */
   async start(): Promise<void> {
-    if (await this.isRunning()) return this.assertPortUsable();
+    if (await this.isRunning()) {
+      this.assertPortUsable();
+      return this.provision();
+    }
     ensureDebianPackage({
       pkg: 'rabbitmq-server',
       present: () => fs.existsSync(this.script('rabbitmq-server')) && fs.existsSync(this.script('rabbitmqctl')),
@@ -123,7 +145,20 @@ export class LocalRabbitMq {
     }
     for (const sub of ['mnesia', 'log', 'home']) fs.mkdirSync(path.join(this.dir, sub), { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(this.dir, 'enabled_plugins'), '[].\n');
-    fs.writeFileSync(path.join(this.dir, 'rabbitmq.conf'), 'loopback_users.guest = true\n');
+    // A new broker's first user is the admin, not guest (an older broker's guest is deleted by provision()).
+    const conf = path.join(this.dir, 'rabbitmq.conf');
+    fs.writeFileSync(
+      conf,
+      [
+        'loopback_users.guest = true',
+        `default_user = ${BROKER_USERS.admin.name}`,
+        `default_pass = ${this.credentials().admin}`,
+        'default_user_tags.administrator = true',
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+    fs.chmodSync(conf, 0o600);
     fs.rmSync(this.pidFile, { force: true });
     this.options.log.info({ port: this.options.port, dir: this.dir }, 'starting local RabbitMQ');
     // The output file is truncated so that a failure of an earlier start is not read as this one's.
@@ -146,6 +181,49 @@ export class LocalRabbitMq {
       hint: `its files are in ${this.dir}`,
     });
     await this.ctl(['await_startup']);
+    await this.provision();
+  }
+
+  /**
+   * Makes the broker's users what credentials.json and broker-users.ts say, idempotently: the three users with their
+   * passwords and their permissions on the default vhost (updated when they differ), and no `guest`. Run at every
+   * start and whenever a running broker is reused, so that a broker of an older checkout is brought up to date.
+   */
+  async provision(): Promise<void> {
+    const passwords = this.credentials();
+    await this.importDefinitions({
+      users: BROKER_ROLES.map((r) => ({ name: BROKER_USERS[r].name, password: passwords[r], tags: BROKER_USERS[r].tags })),
+      permissions: this.permissions('/'),
+    });
+    await Promise.all(BROKER_ROLES.map((r) => this.awaitLogin('/', r)));
+    if (await canLogin(`amqp://guest:guest@127.0.0.1:${this.options.port}/`)) {
+      this.options.log.info({ port: this.options.port }, 'deleting the guest user of the local RabbitMQ');
+      await this.ctl(['delete_user', 'guest']);
+    }
+  }
+
+  private permissions(vhost: string) {
+    return BROKER_ROLES.map((r) => {
+      const { name, configure, write, read } = BROKER_USERS[r];
+      return { user: name, vhost, configure, write, read };
+    });
+  }
+
+  /** One rabbitmqctl call for many changes (each call boots an Erlang VM: about a second). */
+  private async importDefinitions(definitions: Record<string, unknown>): Promise<void> {
+    // The file holds passwords: readable by us only, and gone once imported.
+    const file = path.join(this.dir, `definitions.${process.pid}.${Date.now()}.json`);
+    fs.writeFileSync(file, JSON.stringify(definitions), { mode: 0o600 });
+    try {
+      await this.ctl(['import_definitions', file]);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+
+  /** rabbitmqctl's import may complete after it returns: wait until the user can log in to the vhost. */
+  private async awaitLogin(vhost: string, role: BrokerRole): Promise<void> {
+    await waitUntil(`${BROKER_USERS[role].name} to log in to RabbitMQ vhost ${vhost}`, () => canLogin(this.url(vhost, role)), 15000, 100);
   }
 
   /** Stops the broker gracefully; returns once its port is closed. Leaves a broker that is not ours alone. */
@@ -175,13 +253,24 @@ export class LocalRabbitMq {
     return stdout;
   }
 
-  /** Creates a vhost that guest may use fully (test isolation: one vhost per suite). */
+  /** Creates a vhost on which each part's user has the same rights as on the default one (test isolation). */
   async addVhost(vhost: string): Promise<void> {
-    await this.ctl(['add_vhost', vhost]);
-    await this.ctl(['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
+    await this.importDefinitions({ vhosts: [{ name: vhost }], permissions: this.permissions(vhost) });
+    await this.awaitLogin(vhost, 'admin');
   }
 
   async deleteVhost(vhost: string): Promise<void> {
     await this.ctl(['delete_vhost', vhost]).catch(() => undefined);
+  }
+}
+
+/** True when the broker accepts a connection with this URL (its user exists, its password is right, its vhost is open to it). */
+async function canLogin(url: string): Promise<boolean> {
+  try {
+    const connection = await amqp.connect(url);
+    await connection.close().catch(() => undefined);
+    return true;
+  } catch {
+    return false;
   }
 }

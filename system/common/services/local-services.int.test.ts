@@ -63,6 +63,11 @@ describe('local services in a private directory', () => {
       expect(await broker.isRunning()).toBe(true);
       expect(broker.isOurs()).toBe(true);
       expect(await broker.ctl(['list_vhosts'])).toContain('/');
+      // A new broker never has guest: its first user is the admin, then the other parts' users are added.
+      const users = await broker.ctl(['list_users']);
+      expect(users).not.toMatch(/^guest\b/m);
+      for (const user of ['dbaas-admin', 'dbaas-orchestrator', 'dbaas-worker']) expect(users).toMatch(new RegExp(`^${user}\\b`, 'm'));
+      for (const file of [broker.credentialsFile, zk.credentialsFile]) expect(fs.statSync(file).mode & 0o777).toBe(0o600);
       expect(await zk.isRunning()).toBe(true);
       expect(zk.isOurs()).toBe(true);
       // A second start finds this project's server already running and leaves it be.

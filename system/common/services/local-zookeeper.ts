@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger';
 import { ZOOKEEPER_FATAL, watchStart } from './server-start';
 import { assertOwnsPort, ownsPort, type OwnedServer } from './server-ownership';
 import { ensureDebianPackage, hasExecutable } from './system-packages';
+import { loadOrCreateSecrets, randomPassword } from './secret-file';
 import { fourLetterWord } from '../zk/four-letter-word';
 import { isAlive, readPidFile } from '../process/pid';
 import { isPortOpen } from '../net/ports';
@@ -48,6 +49,24 @@ export class LocalZookeeper {
     return `127.0.0.1:${this.options.port}`;
   }
 
+  /** The digest credentials of the project's znodes, generated on first use and kept beside the data, mode 0600. */
+  get credentialsFile(): string {
+    return path.join(this.dir, 'credentials.json');
+  }
+
+  /** `user:password` for ZOOKEEPER_AUTH: every znode under ZK_ROOT is writable with it only. */
+  auth(): string {
+    const c = loadOrCreateSecrets(
+      this.credentialsFile,
+      () => ({ user: 'dbaas', password: randomPassword() }),
+      (v): v is { user: string; password: string } => {
+        const o = v as { user?: unknown; password?: unknown } | null;
+        return typeof o?.user === 'string' && /^[\w-]+$/.test(o.user) && typeof o.password === 'string' && /^[\w-]{16,}$/.test(o.password);
+      },
+    );
+    return `${c.user}:${c.password}`;
+  }
+
   private get pidFile(): string {
     return path.join(this.dir, 'server.pid');
   }
@@ -87,6 +106,7 @@ export class LocalZookeeper {
     });
     const data = path.join(this.dir, 'data');
     fs.mkdirSync(data, { recursive: true, mode: 0o700 });
+    this.auth(); // the credentials exist from the first start on, beside the data they protect
     const cfg = path.join(this.dir, 'zoo.cfg');
     fs.writeFileSync(
       cfg,

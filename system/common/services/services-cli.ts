@@ -30,7 +30,8 @@ async function main(): Promise<number> {
       // Each start returns at once when this project's server already runs, and fails when another program has its port.
       await rabbitmq.start();
       await zookeeper.start();
-      console.log(`RabbitMQ  ${rabbitmq.url('/')}\nZooKeeper ${zookeeper.connectString}`);
+      console.log(`RabbitMQ  amqp://127.0.0.1:${rabbitmq.port}  (users and passwords: ${rabbitmq.credentialsFile})`);
+      console.log(`ZooKeeper ${zookeeper.connectString}`);
       return 0;
     case 'stop':
       await zookeeper.stop();

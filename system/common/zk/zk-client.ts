@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import zookeeper, { type Client, type Event, type Stat } from 'node-zookeeper-client';
-import { UnavailableError } from '../errors/errors';
+import zookeeper, { type ACL, type Client, type Event, type Stat } from 'node-zookeeper-client';
+import { ServiceSetupError, UnavailableError } from '../errors/errors';
 
 /*
  * A small promise-based face over node-zookeeper-client. All paths are relative to a root (ZK_ROOT), which is how
@@ -17,6 +18,11 @@ export interface ZkClientOptions {
   sessionTimeoutMs: number;
   /** How long `connect()` waits for the first session before failing. Default 15000. */
   connectTimeoutMs?: number;
+  /**
+   * `user:password` (ZOOKEEPER_AUTH): the session authenticates with it (digest scheme) and every node it creates,
+   * the root included, gets the ACL all rights for that identity, read for anyone. Unset: nodes are open to all.
+   */
+  auth?: string;
 }
 
 export type Watcher = (event: Event) => void;
@@ -28,6 +34,29 @@ export function zkErrorName(err: unknown): string | undefined {
 
 export const isNoNode = (err: unknown) => zkErrorName(err) === 'NO_NODE';
 export const isNodeExists = (err: unknown) => zkErrorName(err) === 'NODE_EXISTS';
+export const isNoAuth = (err: unknown) => zkErrorName(err) === 'NO_AUTH';
+
+/** The ACL of every node under the root: all rights for the digest identity of `auth`, read for anyone. */
+export function digestAcl(auth: string): ACL[] {
+  const user = auth.slice(0, auth.indexOf(':'));
+  const digest = createHash('sha1').update(auth).digest('base64');
+  return [
+    new zookeeper.ACL(zookeeper.Permission.ALL, new zookeeper.Id('digest', `${user}:${digest}`)),
+    new zookeeper.ACL(zookeeper.Permission.READ, new zookeeper.Id('world', 'anyone')),
+  ];
+}
+
+/** Anyone may do anything: the ACL without ZOOKEEPER_AUTH (ZooKeeper's OPEN_ACL_UNSAFE). */
+const OPEN_ACL: ACL[] = [new zookeeper.ACL(zookeeper.Permission.ALL, new zookeeper.Id('world', 'anyone'))];
+
+/** An ACL list as comparable text (the library's ACL objects carry `permission`, its types say `perms`). */
+function aclKey(acls: ACL[]): string {
+  const perms = (a: ACL) => (a as unknown as { permission?: number }).permission ?? a.perms;
+  return acls
+    .map((a) => `${a.id.scheme}:${a.id.id}=${perms(a)}`)
+    .sort()
+    .join(',');
+}
 
 /** What a ZkClient emits (the session's life); typed so that a misspelled event name fails to compile. */
 export interface ZkClientEvents {
@@ -40,6 +69,8 @@ export interface ZkClientEvents {
 export class ZkClient extends EventEmitter<ZkClientEvents> {
   private readonly client: Client;
   private readonly root: string;
+  /** The ACL of the nodes this client creates. */
+  private readonly acl: ACL[];
 
   constructor(private readonly options: ZkClientOptions) {
     super();
@@ -49,6 +80,9 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
       spinDelay: 100,
       retries: 2,
     });
+    this.acl = options.auth ? digestAcl(options.auth) : OPEN_ACL;
+    // Kept by the library and sent again on every (re)connection, before any request.
+    if (options.auth) this.client.addAuthInfo('digest', Buffer.from(options.auth));
     this.client.on('disconnected', () => this.emit('disconnected'));
     this.client.on('connected', () => this.emit('connected'));
     this.client.on('expired', () => this.emit('expired'));
@@ -67,7 +101,62 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
       });
       this.client.connect();
     });
-    if (this.root) await this.mkdirp('');
+    if (this.root) await this.makeRoot();
+    if (this.root && this.options.auth) await this.secureTree();
+  }
+
+  /**
+   * The root with this client's ACL; the nodes above it (/test of /test/suite, say) are namespaces shared with other
+   * deployments, which may use other credentials or none: they are created open.
+   */
+  private async makeRoot(): Promise<void> {
+    const parts = this.root.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) {
+      const path = `/${parts.slice(0, i).join('/')}`;
+      await this.createRaw(path, i === parts.length ? this.acl : OPEN_ACL).catch((err) => {
+        if (!isNodeExists(err)) throw err;
+      });
+    }
+  }
+
+  /**
+   * Nodes created before ZOOKEEPER_AUTH was set (or by an older version) are open to anyone: a stranger could add a
+   * node under /workers. When the root's ACL is not ours, every node below it, then the root itself (last, so that a
+   * secured root means a secured tree), gets our ACL, if ZooKeeper lets us: a tree made with other credentials is an
+   * error that says what to do. Only below a root of our own: with no ZK_ROOT the tree is the whole server's.
+   */
+  private async secureTree(): Promise<void> {
+    const rootPath = this.full('');
+    const current = await this.getAcl(rootPath);
+    if (current === null || aclKey(current) === aclKey(this.acl)) return;
+    const secure = async (path: string): Promise<void> => {
+      const children = await new Promise<string[]>((resolve, reject) =>
+        this.client.getChildren(path, (err, c) => (err ? (isNoNode(err) ? resolve([]) : reject(err)) : resolve(c))),
+      );
+      for (const child of children) await secure(`${path === '/' ? '' : path}/${child}`);
+      const acl = await this.getAcl(path);
+      if (acl === null || aclKey(acl) === aclKey(this.acl)) return;
+      await new Promise<void>((resolve, reject) =>
+        this.client.setACL(path, this.acl, -1, (err) => (err && !isNoNode(err) ? reject(err) : resolve())),
+      ).catch((err) => {
+        if (!isNoAuth(err)) throw err;
+        throw new ServiceSetupError(
+          `ZooKeeper node ${path} was created with other credentials than ZOOKEEPER_AUTH's; ` +
+            `use those, or delete ${rootPath} (the local ZooKeeper: npm run services -- wipe)`,
+        );
+      });
+    };
+    await secure(rootPath);
+  }
+
+  private getAcl(path: string): Promise<ACL[] | null> {
+    return new Promise((resolve, reject) =>
+      this.client.getACL(path, (err, acls) => (err ? (isNoNode(err) ? resolve(null) : reject(err)) : resolve(acls))),
+    );
+  }
+
+  private createRaw(path: string, acl: ACL[], mode: number = zookeeper.CreateMode.PERSISTENT, data: Buffer = Buffer.alloc(0)): Promise<void> {
+    return new Promise((resolve, reject) => this.client.create(path, data, acl, mode, (err) => (err ? reject(err) : resolve())));
   }
 
   close(): void {
@@ -87,17 +176,19 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     return `${this.root}${path}` || '/';
   }
 
-  mkdirp(path: string): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.client.mkdirp(this.full(path), (err) => (err ? reject(err) : resolve())),
-    );
+  /** Creates a path below the root and every missing node on the way (empty, persistent, with our ACL). */
+  async mkdirp(path: string): Promise<void> {
+    const parts = path.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) {
+      await this.createRaw(this.full(`/${parts.slice(0, i).join('/')}`), this.acl).catch((err) => {
+        if (!isNodeExists(err)) throw err;
+      });
+    }
   }
 
   create(path: string, data: unknown, mode: 'ephemeral' | 'persistent'): Promise<void> {
     const m = mode === 'ephemeral' ? zookeeper.CreateMode.EPHEMERAL : zookeeper.CreateMode.PERSISTENT;
-    return new Promise((resolve, reject) =>
-      this.client.create(this.full(path), encode(data), m, (err) => (err ? reject(err) : resolve())),
-    );
+    return this.createRaw(this.full(path), this.acl, m, encode(data));
   }
 
   /** Removes a node; a node already gone is not an error. */

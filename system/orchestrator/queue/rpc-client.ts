@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel } from 'amqplib';
-import { assertQueues, connectAmqp, parseJson, type ChannelModel } from '../../common/amqp/amqp';
+import { assertRequestQueues, connectAmqp, parseJson, type ChannelModel } from '../../common/amqp/amqp';
 import { DbaasError, TimeoutError, UnavailableError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
-import { QUEUES, controlQueue, replySchema, type ControlRequest, type OkReply, type WriteMessage } from '../../common/protocol/messages';
+import { QUEUES, REQUESTS_EXCHANGE, controlQueue, replySchema, type ControlRequest, type OkReply, type WriteMessage } from '../../common/protocol/messages';
 import type { ReadRequest } from '../../common/protocol/requests';
 import { constantBackoff } from '../../common/retry/backoff';
 import { retry } from '../../common/retry/retry';
@@ -12,7 +12,6 @@ export interface RpcClientOptions {
   url: string;
   /** How long a request waits for its reply before it fails with 504. */
   timeoutMs: number;
-  syncMaxBytes: number;
   log: Logger;
 }
 
@@ -23,8 +22,10 @@ interface Pending {
 }
 
 /*
- * The orchestrator's side of the queues: it publishes reads to readQ and writes to writeQ (with publisher confirms),
- * each with a correlation id and replyTo=responseQ, and matches the replies that come back on responseQ.
+ * The orchestrator's side of the queues: it publishes reads to readQ, writes to writeQ and control requests to a
+ * worker's own queue, all through the requests exchange (with publisher confirms; its broker user may not publish
+ * through the default exchange, nor touch syncQ), each with a correlation id and replyTo=responseQ, and matches the
+ * replies that come back on responseQ.
  * It reconnects by itself when the broker goes away; requests in flight then fail with 503 or 504.
  */
 export class RpcClient {
@@ -54,7 +55,7 @@ export class RpcClient {
       });
       const channel = await connection.createConfirmChannel();
       channel.on('error', (err: Error) => this.o.log.warn({ err: err.message }, 'RabbitMQ channel error'));
-      await assertQueues(channel, this.o.syncMaxBytes);
+      await assertRequestQueues(channel);
       // responseQ is ours alone; replies to requests that timed out may still be there from before a restart.
       await channel.purgeQueue(QUEUES.response);
       await channel.consume(
@@ -110,7 +111,8 @@ export class RpcClient {
         reject(new TimeoutError(`no worker answered the ${what} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(correlationId, { resolve, reject, timer });
-      channel.sendToQueue(
+      channel.publish(
+        REQUESTS_EXCHANGE,
         queue,
         Buffer.from(JSON.stringify(body)),
         {

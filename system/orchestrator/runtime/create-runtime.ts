@@ -6,13 +6,21 @@ import { ProcessRuntime } from './process-runtime';
 import type { WorkerRuntime } from './worker-runtime';
 
 export interface RuntimeEndpoints {
+  /** The workers' AMQP URL (their own broker user), which they get as RABBITMQ_URL. */
   rabbitmqUrl: string;
   zookeeperConnect: string;
+  /** ZOOKEEPER_AUTH for the workers' sessions; undefined: no ACL. */
+  zookeeperAuth?: string;
 }
 
 /** The worker runtime that WORKER_RUNTIME names, handing workers the configuration and the service endpoints. */
 export async function createRuntime(config: Config, endpoints: RuntimeEndpoints, log: Logger): Promise<WorkerRuntime> {
-  const baseEnv = { ...configToEnv(config), RABBITMQ_URL: endpoints.rabbitmqUrl, ZOOKEEPER_CONNECT: endpoints.zookeeperConnect };
+  const baseEnv: Record<string, string> = {
+    ...configToEnv(config),
+    RABBITMQ_URL: endpoints.rabbitmqUrl,
+    ZOOKEEPER_CONNECT: endpoints.zookeeperConnect,
+    ...(endpoints.zookeeperAuth ? { ZOOKEEPER_AUTH: endpoints.zookeeperAuth } : {}),
+  };
   const logDir = path.join(config.dataDir, 'logs');
   if (config.workerRuntime === 'docker') {
     return DockerRuntime.create({

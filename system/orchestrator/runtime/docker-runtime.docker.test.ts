@@ -50,12 +50,12 @@ async function containersOf(id?: string): Promise<Docker.ContainerInfo[]> {
 beforeAll(async () => {
   const log = createLogger('docker-runtime-test', 'warn');
   services = await ensureServices(config, log);
-  let rabbitmqUrl = services.rabbitmqUrl;
+  let rabbitmqUrl = services.rabbitmqWorkerUrl;
   if (services.rabbitmq) {
     await services.rabbitmq.addVhost(suite);
-    rabbitmqUrl = services.rabbitmq.url(suite);
+    rabbitmqUrl = services.rabbitmq.url(suite, 'worker');
   }
-  const env = { ...configToEnv(config), RABBITMQ_URL: rabbitmqUrl, ZOOKEEPER_CONNECT: services.zookeeperConnect, ZK_ROOT: `/test/${suite}`, LOG_LEVEL: 'warn' };
+  const env = { ...configToEnv(config), RABBITMQ_URL: rabbitmqUrl, ZOOKEEPER_CONNECT: services.zookeeperConnect, ...(services.zookeeperAuth ? { ZOOKEEPER_AUTH: services.zookeeperAuth } : {}), ZK_ROOT: `/test/${suite}`, LOG_LEVEL: 'warn' };
   options = { baseEnv: env, image: config.dockerImage, socketPath: config.dockerSocket, network: 'host', deployment, logDir, log };
 });
 

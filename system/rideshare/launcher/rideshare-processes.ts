@@ -29,6 +29,9 @@ interface Started {
   stopping: boolean;
 }
 
+/** Settings that carry the servers' credentials. */
+const SERVER_CREDENTIALS = ['RABBITMQ_URL', 'RABBITMQ_WORKER_URL', 'ZOOKEEPER_AUTH'] as const;
+
 const ROOT = path.resolve(__dirname, '../../..');
 const entry = (name: string) => path.join(ROOT, 'system', 'rideshare', name, 'main.ts');
 
@@ -41,7 +44,9 @@ export async function startRideShareProcesses(o: RideShareProcessesOptions): Pro
   const stopAll = async () => {
     for (const s of [...started].reverse()) await stopOne(s, o.config.workerStopTimeoutMs);
   };
-  const baseEnv = { ...process.env, ...configToEnv(o.config), ORCHESTRATOR_URL: o.orchestratorUrl, [PARENT_PID_ENV]: String(process.pid) };
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...configToEnv(o.config), ORCHESTRATOR_URL: o.orchestratorUrl, [PARENT_PID_ENV]: String(process.pid) };
+  // The services talk to the orchestrator over HTTP only: they get no broker or ZooKeeper credentials.
+  for (const secret of SERVER_CREDENTIALS) delete baseEnv[secret];
   try {
     const users = await startOne('users', baseEnv, o);
     started.push(users);

@@ -1,6 +1,6 @@
 import { guardChannel, parseJson, type Channel, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
 import { ValidationError } from '../../common/errors/errors';
-import { controlQueue, controlRequestSchema } from '../../common/protocol/messages';
+import { REQUESTS_EXCHANGE, controlQueue, controlRequestSchema } from '../../common/protocol/messages';
 import { describeIssues } from '../../common/protocol/requests';
 import type { Replicator } from '../replication/replicator';
 import type { WorkerDatabase } from '../storage/database';
@@ -29,6 +29,9 @@ export class ControlServer {
     const queue = controlQueue(this.id);
     this.closeChannel = guardChannel(this.channel, queue, onLost);
     await this.channel.assertQueue(queue, { exclusive: true, autoDelete: true });
+    // The orchestrator reaches it through the requests exchange (it may not publish through the default one).
+    await this.channel.assertExchange(REQUESTS_EXCHANGE, 'direct', { durable: true });
+    await this.channel.bindQueue(queue, REQUESTS_EXCHANGE, queue);
     await this.channel.consume(queue, (msg) => (msg ? void this.handle(msg) : onLost(`the broker cancelled our consumer of ${queue}`)), { noAck: true });
   }
 
