@@ -57,7 +57,9 @@ function* requestsOf(world: FuzzWorld, count: number, seed: number, chunk = 100)
   yield* regressions(world);
   const arb = anyRequest(world);
   for (let start = 0, n = 0; start < count; start += chunk, n++) {
-    for (const r of fc.sample(arb, { seed: seed + n, numRuns: Math.min(chunk, count - start) })) {
+    // Each chunk's seed mixes the run's seed and the chunk's number: runs with neighbouring seeds share no chunk.
+    const chunkSeed = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(n, 0xc2b2ae35)) | 0;
+    for (const r of fc.sample(arb, { seed: chunkSeed, numRuns: Math.min(chunk, count - start) })) {
       // Belt and braces: the generators never make a valid orchestrator write; should one slip through, it is not sent.
       if (r.target === 'orchestrator' && r.path.startsWith('/api/v1/db/write') && isValidWriteText(r.body)) continue;
       yield r;
