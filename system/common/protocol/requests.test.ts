@@ -56,6 +56,14 @@ describe('write requests', () => {
   });
 });
 
+test('a column length counts characters (code points), as the RideShare services and zod do, not UTF-16 units', () => {
+  // Found by the fuzzer: a user name of 100 '𝕏' (200 UTF-16 units) passed the users service and was refused here: a 500.
+  const astral = '𝕏'.repeat(128);
+  expect(writeRequestSchema.safeParse({ op: 'insert', table: 'users', values: { username: astral, password: 'b' } }).success).toBe(true);
+  expect(readRequestSchema.safeParse({ table: 'users', where: { username: '𝕏'.repeat(100) } }).success).toBe(true);
+  expect(messageOf(writeRequestSchema.safeParse({ op: 'insert', table: 'users', values: { username: `${astral}𝕏`, password: 'b' } }))).toMatch(/at most 128 characters/);
+});
+
 describe('request hashes (what a writeId stands for)', () => {
   test('the same write hashes the same, whatever the order of its keys', () => {
     const a = requestHash({ op: 'update', table: 'users', values: { password: 'p' }, where: { username: 'a' } });

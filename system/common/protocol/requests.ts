@@ -56,6 +56,14 @@ export const writeIdSchema = z
 
 type Ctx = z.RefinementCtx;
 
+/**
+ * A string's length in characters (Unicode code points), as zod's own `.max` counts them (MAX_STRING here, and the
+ * RideShare services' fields): counted in UTF-16 units, a name of astral characters the services accept was refused.
+ */
+function characters(value: string): number {
+  return [...value].length;
+}
+
 function checkValueType(table: TableName, column: string, def: ColumnDef, value: Scalar, path: PropertyKey[], ctx: Ctx) {
   if (value === null) {
     if (!def.nullable) ctx.addIssue({ code: 'custom', path, message: `${table}.${column} may not be null` });
@@ -67,7 +75,7 @@ function checkValueType(table: TableName, column: string, def: ColumnDef, value:
   if (def.type === 'string') {
     if (typeof value !== 'string') {
       ctx.addIssue({ code: 'custom', path, message: `${table}.${column} takes a string, got ${JSON.stringify(value)}` });
-    } else if (def.maxLength !== undefined && value.length > def.maxLength) {
+    } else if (def.maxLength !== undefined && value.length > def.maxLength && characters(value) > def.maxLength) {
       ctx.addIssue({ code: 'custom', path, message: `${table}.${column} is at most ${def.maxLength} characters` });
     }
   }

@@ -10,11 +10,16 @@ export function requiredString() {
   return z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') });
 }
 
-/** A user name as stored in users.username: 1 to 128 characters, no control characters. */
+/**
+ * A user name as stored in users.username: 1 to 128 characters, no control characters, and valid Unicode: an unpaired
+ * surrogate (JSON allows "\ud800") cannot be stored as given (UTF-8 has no such character) nor put in a URL (the rides
+ * service asks the users service for the name; encodeURIComponent threw, a 500).
+ */
 export const usernameSchema = requiredString()
   .min(1, 'may not be empty')
   .max(128, 'is at most 128 characters')
-  .regex(/^[^\p{Cc}]+$/u, 'may not contain control characters');
+  .regex(/^[^\p{Cc}]+$/u, 'may not contain control characters')
+  .regex(/^[^\p{Cs}]*$/u, 'may not contain unpaired surrogates (not valid Unicode)');
 
 /** A JSON object body; anything else (an array, a string, no body) is refused as such. */
 export function bodyObject<T extends z.ZodRawShape>(shape: T) {
