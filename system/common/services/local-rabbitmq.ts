@@ -176,7 +176,9 @@ export class LocalRabbitMq {
       child,
       outputFile: this.outputFile,
       fatal: RABBITMQ_FATAL,
-      ready: () => this.isRunning(),
+      // Ready means our broker listens: a port taken by another program in the meantime must not pass for it (the
+      // broker then logs its bind error, which ends the wait).
+      ready: async () => (await this.isRunning()) && this.isOurs(),
       timeoutMs: this.options.startTimeoutMs,
       hint: `its files are in ${this.dir}`,
     });

@@ -17,10 +17,13 @@ import { isPortOpen } from '../net/ports';
 const config = loadConfig();
 const log = createLogger('test-services', 'warn');
 
-/** A port whose Erlang distribution port (+20000) is free too. */
+/**
+ * A port whose Erlang distribution port (+20000) is free too, both below Linux's ephemeral range (32768 and up), so
+ * that no server listening on port 0 and no outgoing connection takes either between this check and the start.
+ */
 async function freePortPair(): Promise<number> {
   for (let i = 0; i < 50; i++) {
-    const port = 30000 + Math.floor(Math.random() * 10000);
+    const port = 10000 + Math.floor(Math.random() * 2700);
     if (!(await isPortOpen(port)) && !(await isPortOpen(port + 20000))) return port;
   }
   throw new Error('no free port pair found');

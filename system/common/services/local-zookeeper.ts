@@ -138,7 +138,8 @@ export class LocalZookeeper {
       child,
       outputFile: this.outputFile,
       fatal: ZOOKEEPER_FATAL,
-      ready: () => this.isRunning(),
+      // Ready means our server answers: another ZooKeeper on the port must not pass for it.
+      ready: async () => (await this.isRunning()) && this.isOurs(),
       timeoutMs: this.options.startTimeoutMs,
       hint: `its files are in ${this.dir}`,
     });
