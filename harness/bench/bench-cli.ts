@@ -1,8 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../system/common/config/config';
-import { createLogger } from '../../system/common/logging/logger';
-import { ensureServices } from '../../system/common/services/ensure-services';
+import { ensureTestServices } from '../testing/test-services';
 import { HELP, parseBenchArgs, UsageError, type BenchOptions, type SectionId } from './bench-options';
 import { emptySection, writeReport, type BenchReport, type SectionReport } from './bench-report';
 import { BenchContext } from './bench-system';
@@ -59,9 +57,7 @@ async function main(): Promise<number> {
   const m = machine();
   log(`bench: ${o.sections.join(', ')} on ${m.cores} cores${o.quick ? ' (quick)' : ''}; report in ${path.relative(process.cwd(), o.out) || '.'}`);
   process.env.TEST_LOG_LEVEL ??= 'warn';
-  const services = await ensureServices(loadConfig(), createLogger('bench', 'warn'));
-  process.env.TEST_RABBITMQ_URL = services.rabbitmqUrl;
-  process.env.TEST_ZOOKEEPER_CONNECT = services.zookeeperConnect;
+  const services = await ensureTestServices('bench');
   const ctx = new BenchContext(path.join(o.out, 'logs'), o.env);
   let interrupted = false;
   process.once('SIGINT', () => {

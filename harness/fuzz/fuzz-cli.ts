@@ -1,6 +1,4 @@
-import { loadConfig } from '../../system/common/config/config';
-import { createLogger } from '../../system/common/logging/logger';
-import { ensureServices } from '../../system/common/services/ensure-services';
+import { ensureTestServices } from '../testing/test-services';
 import { FuzzUsageError, parseFuzzArgs } from './fuzz-args';
 import { startFuzzSystem } from './fuzz-system';
 import { formatReport, newToken, runFuzz } from './runner';
@@ -37,9 +35,7 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const services = await ensureServices(loadConfig(), createLogger('fuzz', 'warn'));
-  process.env.TEST_RABBITMQ_URL = services.rabbitmqUrl;
-  process.env.TEST_ZOOKEEPER_CONNECT = services.zookeeperConnect;
+  const services = await ensureTestServices('fuzz');
   const token = newToken();
   console.log(`fuzz: ${args.requests} requests and ${args.poison} poison messages, seed ${args.seed}; starting the system`);
   const fx = await startFuzzSystem(token);

@@ -44,7 +44,9 @@ export function runMain(o: MainOptions): void {
   const stopAll = once(async () => {
     await runStopSteps([...steps].reverse()).catch((err: Error) => {
       exitCode = exitCode || 1;
-      (log ? (m: string) => log!.error({ err: err.message }, m) : console.error)('stop step failed');
+      // Before the configuration was read there is no logger yet: the message must reach stderr all the same.
+      if (log) log.error({ err: err.message }, 'stop step failed');
+      else console.error(`${o.name}: ${err.message}`);
     });
   });
   let shuttingDown: Promise<void> | undefined;
