@@ -59,7 +59,7 @@ export interface FaultWindow {
 }
 
 /** One worker in a topology sample: the orchestrator's `WorkerView` without the epoch, which no chart or checker reads. */
-export type WorkerSample = Omit<WorkerView, 'epoch'>;
+export type WorkerSample = Omit<WorkerView, 'epoch' | 'seededLsn'>;
 
 export interface TopologySample {
   at: number;

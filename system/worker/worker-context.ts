@@ -1,15 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertRequestQueues, assertSyncQueue, connectAmqp, type ChannelModel } from '../common/amqp/amqp';
+import { assertRequestQueues, assertSnapshotQueue, assertSyncQueue, connectAmqp, type ChannelModel } from '../common/amqp/amqp';
 import type { Config } from '../common/config/config';
 import type { Logger } from '../common/logging/logger';
 import { ZkClient } from '../common/zk/zk-client';
 import { Membership } from './coordination/membership';
 import { Replicator } from './replication/replicator';
 import { SyncFollower } from './replication/sync-log';
+import { seedFromSnapshot } from './snapshots/snapshot-seed';
 import { WorkerDatabase } from './storage/database';
 
 export const EXIT = { fenced: 3, brokerLost: 4, sessionLost: 5, failed: 1 } as const;
+
+/** Segments of snapshotQ: retention drops whole ones, so a few per retention bound; RabbitMQ's default at most. */
+const snapshotSegmentBytes = (maxBytes: number) => Math.min(500_000_000, Math.floor(maxBytes / 4));
 
 /** Records held unacknowledged by the syncQ follower: enough for large catch-up batches. */
 const SYNC_PREFETCH = 2000;
@@ -60,6 +64,8 @@ export class WorkerContext {
   readonly zk: ZkClient;
   readonly follower: Pick<SyncFollower, 'stop'>;
   readonly membership: Membership;
+  /** The worker's own directory (its database, snapshot copies). */
+  readonly dir: string;
   private readonly onFatal: (reason: string, code: number) => void;
   private stopping = false;
 
@@ -74,12 +80,14 @@ export class WorkerContext {
     this.zk = parts.zk;
     this.follower = parts.follower;
     this.membership = parts.membership;
+    this.dir = path.join(parts.config.dataDir, 'workers', parts.id);
     this.onFatal = parts.onFatal;
   }
 
   /**
-   * Opens everything in order: the database (from scratch), the broker (queues asserted), ZooKeeper, the syncQ
-   * follower from the replicator's next offset, and the /workers entry. What was opened is closed again on failure.
+   * Opens everything in order: the broker (queues asserted), ZooKeeper, the database (from the newest usable
+   * snapshot, else empty: snapshot-seed.ts), the syncQ follower from the replicator's next offset, and the /workers
+   * entry. What was opened is closed again on failure.
    */
   static async open(o: WorkerContextOptions): Promise<WorkerContext> {
     const { config, log, id, pid } = o;
@@ -91,12 +99,7 @@ export class WorkerContext {
     try {
       const dir = path.join(config.dataDir, 'workers', id);
       fs.rmSync(dir, { recursive: true, force: true });
-      const db = await WorkerDatabase.open(path.join(dir, 'db.sqlite'));
-      undo.push(() => db.close());
-      const replicator = new Replicator(db, log, config.unsafeSkipReplication);
-      await replicator.init();
-      // The reason (a gap, a foreign writer, a recreated syncQ...) is the operator's first clue: it goes in the exit.
-      replicator.on('failed', (err: Error) => fatal(`replication stopped: ${err.message}`, EXIT.failed));
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 
       const connection = await connectAmqp(o.rabbitmqUrl, log);
       undo.push(() => connection.close());
@@ -104,13 +107,24 @@ export class WorkerContext {
       connection.on('error', (err: Error) => log.warn({ err: err.message }, 'RabbitMQ connection error'));
       const setup = await connection.createChannel();
       await assertRequestQueues(setup);
-      await assertSyncQueue(setup, config.syncMaxBytes);
+      await assertSyncQueue(setup, { maxBytes: config.syncMaxBytes, segmentBytes: config.syncSegmentBytes });
+      await assertSnapshotQueue(setup, { maxBytes: config.snapshotMaxBytes, segmentBytes: snapshotSegmentBytes(config.snapshotMaxBytes) });
       await setup.close();
 
       const zk = new ZkClient({ connect: o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.zkSessionTimeoutMs, auth: o.zookeeperAuth });
       zk.on('expired', () => fatal('ZooKeeper session expired', EXIT.sessionLost));
       await zk.connect();
       undo.push(() => zk.close());
+
+      const dbFile = path.join(dir, 'db.sqlite');
+      const seed = await seedFromSnapshot({ zk, connection, dbFile, idleMs: config.snapshotFetchTimeoutMs, log });
+      const db = await WorkerDatabase.open(dbFile);
+      undo.push(() => db.close());
+      const replicator = new Replicator(db, log, config.unsafeSkipReplication);
+      await replicator.init();
+      if (seed) log.info({ appliedLsn: replicator.current.appliedLsn, appliedOffset: replicator.current.appliedOffset }, 'database from the snapshot');
+      // The reason (a gap, a foreign writer, a recreated syncQ...) is the operator's first clue: it goes in the exit.
+      replicator.on('failed', (err: Error) => fatal(`replication stopped: ${err.message}`, EXIT.failed));
 
       const follower = await SyncFollower.open(connection, SYNC_PREFETCH);
       undo.push(() => follower.stop());
@@ -119,7 +133,7 @@ export class WorkerContext {
 
       const membership = new Membership(
         zk,
-        { id, pid, role: 'slave', state: 'catching-up', appliedLsn: replicator.current.appliedLsn, epoch: 0, startedAt: Date.now(), session: zk.sessionId },
+        { id, pid, role: 'slave', state: 'catching-up', appliedLsn: replicator.current.appliedLsn, epoch: 0, startedAt: Date.now(), session: zk.sessionId, ...(seed ? { seededLsn: seed.lsn } : {}) },
         config.znodeUpdateMs,
         log,
       );

@@ -1,5 +1,5 @@
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { QUEUES, REQUESTS_EXCHANGE } from '../protocol/messages';
+import { QUEUES, REQUESTS_EXCHANGE, SNAPSHOT_QUEUE } from '../protocol/messages';
 import type { Logger } from '../logging/logger';
 import { linearBackoff } from '../retry/backoff';
 import { retry } from '../retry/retry';
@@ -39,12 +39,27 @@ export async function assertRequestQueues(channel: Channel): Promise<void> {
   await channel.assertQueue(QUEUES.response, { durable: true });
 }
 
-/** Declares syncQ, the replication log (a stream): workers only; the orchestrator has no right to it. */
-export async function assertSyncQueue(channel: Channel, syncMaxBytes: number): Promise<void> {
-  await channel.assertQueue(QUEUES.sync, {
+/** Retention of a stream: its size bound and the size of the segment files retention drops whole. */
+export interface StreamRetention {
+  maxBytes: number;
+  segmentBytes: number;
+}
+
+function assertStream(channel: Channel, name: string, r: StreamRetention): Promise<unknown> {
+  return channel.assertQueue(name, {
     durable: true,
-    arguments: { 'x-queue-type': 'stream', 'x-max-length-bytes': syncMaxBytes },
+    arguments: { 'x-queue-type': 'stream', 'x-max-length-bytes': r.maxBytes, 'x-stream-max-segment-size-bytes': r.segmentBytes },
   });
+}
+
+/** Declares syncQ, the replication log (a stream): workers only; the orchestrator has no right to it. */
+export async function assertSyncQueue(channel: Channel, retention: StreamRetention): Promise<void> {
+  await assertStream(channel, QUEUES.sync, retention);
+}
+
+/** Declares snapshotQ, the stream of database snapshots (see worker/snapshots): workers only. */
+export async function assertSnapshotQueue(channel: Channel, retention: StreamRetention): Promise<void> {
+  await assertStream(channel, SNAPSHOT_QUEUE, retention);
 }
 
 /**

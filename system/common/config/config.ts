@@ -29,6 +29,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.MAX_SLAVES < e.INITIAL_SLAVES) {
     throw new ConfigError(`invalid configuration: MAX_SLAVES (${e.MAX_SLAVES}) < INITIAL_SLAVES (${e.INITIAL_SLAVES})`);
   }
+  if (e.SYNC_SEGMENT_BYTES * 4 > e.SYNC_MAX_BYTES) {
+    throw new ConfigError(`invalid configuration: SYNC_SEGMENT_BYTES (${e.SYNC_SEGMENT_BYTES}) must be at most a quarter of SYNC_MAX_BYTES (${e.SYNC_MAX_BYTES})`);
+  }
   const config: Record<string, unknown> = {};
   for (const name of SETTING_NAMES) {
     const s: Setting = SETTINGS[name];

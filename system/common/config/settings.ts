@@ -322,7 +322,43 @@ export const SETTINGS = {
     field: 'syncMaxBytes',
     schema: z.coerce.number().int().positive().default(2_000_000_000),
     group: 'coordination',
-    doc: 'retention of the syncQ stream',
+    doc: 'retention of the syncQ stream; the master refuses writes (503) that would push records no snapshot covers out of it',
+  }),
+  SYNC_SEGMENT_BYTES: setting({
+    field: 'syncSegmentBytes',
+    schema: z.coerce.number().int().positive().default(100_000_000),
+    group: 'coordination',
+    doc: 'size of one syncQ segment file (retention drops whole segments); at most a quarter of `SYNC_MAX_BYTES`',
+  }),
+  SNAPSHOT_EVERY_RECORDS: setting({
+    field: 'snapshotEveryRecords',
+    schema: z.coerce.number().int().min(0).default(20_000),
+    group: 'coordination',
+    doc: 'a slave takes a snapshot once the log has grown by this many records since the newest one (0: never)',
+  }),
+  SNAPSHOT_CHUNK_BYTES: setting({
+    field: 'snapshotChunkBytes',
+    schema: z.coerce.number().int().min(4096).max(16_000_000).default(1_048_576),
+    group: 'coordination',
+    doc: 'size of one message of a snapshot in the snapshotQ stream',
+  }),
+  SNAPSHOT_KEEP: setting({
+    field: 'snapshotKeep',
+    schema: z.coerce.number().int().min(1).default(3),
+    group: 'coordination',
+    doc: 'how many snapshots the index in ZooKeeper keeps (older ones are forgotten, then dropped by retention)',
+  }),
+  SNAPSHOT_MAX_BYTES: setting({
+    field: 'snapshotMaxBytes',
+    schema: z.coerce.number().int().positive().default(4_000_000_000),
+    group: 'coordination',
+    doc: 'retention of the snapshotQ stream; keep it above `SNAPSHOT_KEEP` snapshots',
+  }),
+  SNAPSHOT_FETCH_TIMEOUT_MS: setting({
+    field: 'snapshotFetchTimeoutMs',
+    schema: positiveMs.default(10000),
+    group: 'coordination',
+    doc: 'longest wait for the next part of a snapshot being read (then the next older snapshot is tried)',
   }),
 
   // Storage and logs.

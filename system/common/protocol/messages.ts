@@ -14,6 +14,9 @@ export const QUEUES = {
   sync: 'syncQ',
 } as const;
 
+/** The stream of database snapshots: chunks of SQLite files, indexed in ZooKeeper (worker/snapshots). Workers only. */
+export const SNAPSHOT_QUEUE = 'snapshotQ';
+
 /**
  * The direct exchange the orchestrator publishes every request through (routing key = the queue's name): readQ,
  * writeQ and each worker's control queue are bound to it. A named exchange is what lets the broker's permissions tell

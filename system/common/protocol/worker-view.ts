@@ -15,4 +15,6 @@ export interface WorkerView {
   state: WorkerInfo['state'] | 'unregistered';
   appliedLsn: number | null;
   epoch: number | null;
+  /** The LSN of the snapshot the worker's database started from; null when it replayed the whole log (or is unregistered). */
+  seededLsn: number | null;
 }

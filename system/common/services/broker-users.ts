@@ -34,14 +34,14 @@ export const BROKER_USERS: Record<BrokerRole, BrokerUser> = {
     write: '^(readQ|writeQ|dbaas\\.requests)$',
     read: '^(responseQ|dbaas\\.requests)$',
   },
-  // Declares the same plus syncQ and its own control queue worker.<id>, binds readQ, writeQ and worker.<id> to the
-  // exchange; consumes syncQ, readQ, writeQ and worker.<id>; appends to syncQ and replies through `amq.default`.
+  // Declares the same plus syncQ, snapshotQ and its own control queue worker.<id>, binds readQ, writeQ and worker.<id> to the
+  // exchange; consumes syncQ, snapshotQ, readQ, writeQ and worker.<id>; appends to syncQ and snapshotQ and replies through `amq.default`.
   worker: {
     name: 'dbaas-worker',
     tags: '',
-    configure: '^(syncQ|readQ|writeQ|responseQ|worker\\..+|dbaas\\.requests)$',
+    configure: '^(syncQ|snapshotQ|readQ|writeQ|responseQ|worker\\..+|dbaas\\.requests)$',
     write: '^(amq\\.default|readQ|writeQ|worker\\..+)$',
-    read: '^(syncQ|readQ|writeQ|worker\\..+|dbaas\\.requests)$',
+    read: '^(syncQ|snapshotQ|readQ|writeQ|worker\\..+|dbaas\\.requests)$',
   },
   // Everything: tests, the harness's inspection of each replica, operators.
   admin: { name: 'dbaas-admin', tags: 'administrator', configure: '.*', write: '.*', read: '.*' },

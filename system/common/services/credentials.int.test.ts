@@ -55,7 +55,7 @@ beforeAll(async () => {
   // The topology as workers declare it.
   const setup = await (await connect('worker')).createChannel();
   await assertRequestQueues(setup);
-  await assertSyncQueue(setup, 10_000_000);
+  await assertSyncQueue(setup, { maxBytes: 10_000_000, segmentBytes: 2_500_000 });
 });
 
 afterAll(async () => {

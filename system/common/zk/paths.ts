@@ -12,6 +12,10 @@ export const ZK_PATHS = {
   log: '/log',
   /** One ephemeral child (of the orchestrator's session) per worker started and not yet registered, holding StartingInfo. */
   starting: '/starting',
+  /** Persistent; one child per verified snapshot in snapshotQ, holding its SnapshotInfo (worker/snapshots). */
+  snapshots: '/snapshots',
+  /** Ephemeral; held by the slave taking a snapshot, so that one slave at a time does. */
+  snapshotLock: '/snapshot-lock',
 } as const;
 
 export const workerPath = (id: string) => `${ZK_PATHS.workers}/${id}`;
@@ -33,6 +37,8 @@ export const workerInfoSchema = z.object({
   startedAt: z.number(),
   /** The worker's ZooKeeper session (hex): the ephemeralOwner of its znodes, /master included when it is master. */
   session: z.string(),
+  /** The LSN of the snapshot its database started from; absent when it replayed the log from the beginning. */
+  seededLsn: z.number().int().optional(),
 });
 export type WorkerInfo = z.infer<typeof workerInfoSchema>;
 

@@ -12,6 +12,8 @@ import type { ZkSession } from './session-keeper';
 
 /** Pause before starting workers again after failed starts: a worker that cannot start must not be respawned in a tight loop. */
 const RESTART_BACKOFF = exponentialBackoff(200, 5000);
+/** How often the bootstrap says how far the first worker has replayed the log. */
+const BOOT_PROGRESS_MS = 5000;
 
 export interface SupervisorOptions {
   runtime: WorkerRuntime;
@@ -115,9 +117,26 @@ export class Supervisor {
     await this.startWorker();
     deadline = this.clock.now() + this.o.startTimeoutMs;
     // Our own master: a master of an earlier run that has not gone yet does not count.
-    const ours = (w: WorkerInfo) => w.role === 'master' && w.state === 'ready' && this.o.runtime.list().some((h) => h.id === w.id);
-    while (!(await listWorkers(this.zk).catch(() => [])).some(ours)) {
-      if (this.clock.now() > deadline) throw new Error(`timed out after ${this.o.startTimeoutMs} ms waiting for the first worker to become master`);
+    const mine = (w: WorkerInfo) => this.o.runtime.list().some((h) => h.id === w.id);
+    const ours = (w: WorkerInfo) => w.role === 'master' && w.state === 'ready' && mine(w);
+    // Replaying a long log is progress, not a hang: the start bound counts from the last LSN the first worker reached.
+    let reached = -1;
+    let said = this.clock.now();
+    for (;;) {
+      const found = await listWorkers(this.zk).catch(() => []);
+      if (found.some(ours)) break;
+      const lsn = Math.max(-1, ...found.filter(mine).map((w) => w.appliedLsn));
+      if (lsn > reached) {
+        reached = lsn;
+        deadline = this.clock.now() + this.o.startTimeoutMs;
+      }
+      if (reached >= 0 && this.clock.now() - said >= BOOT_PROGRESS_MS) {
+        said = this.clock.now();
+        this.o.log.info({ appliedLsn: reached }, 'the first worker is replaying the log');
+      }
+      if (this.clock.now() > deadline) {
+        throw new Error(`timed out after ${this.o.startTimeoutMs} ms without progress waiting for the first worker to become master` + (reached >= 0 ? ` (it had applied LSN ${reached})` : ' (it never registered)'));
+      }
       await sleepOn(this.clock, 50);
     }
     // The pass sets the watch on /workers (listWorkers with this.wake).
@@ -334,6 +353,7 @@ export class Supervisor {
           state: this.stopping.has(h.id) ? 'stopping' : (i?.state ?? 'unregistered'),
           appliedLsn: i?.appliedLsn ?? null,
           epoch: i?.epoch ?? null,
+          seededLsn: i?.seededLsn ?? null,
         } satisfies WorkerView;
       })
       .sort((a, b) => a.pid - b.pid);

@@ -27,7 +27,7 @@ const genesis = (epoch = 1, master = M1, logId = LOG) => rec(0, epoch, `epoch-${
 const marker = (lsn: number, epoch: number, master: number, logId = LOG) => rec(lsn, epoch, `epoch-${epoch}-${master}`, { op: 'epoch', logId }, master);
 
 async function feed(...records: SyncRecord[]) {
-  for (const record of records) replicator.enqueue({ offset: offset++, record });
+  for (const record of records) replicator.enqueue({ offset: offset++, bytes: JSON.stringify(record).length, record });
   await replicator.waitForLsn(Number.MAX_SAFE_INTEGER, 300);
 }
 
@@ -70,7 +70,7 @@ test('after an epoch marker, records of the older epoch are ignored', async () =
 
 test('an invalid record is skipped but its offset counts', async () => {
   await feed(genesis());
-  replicator.enqueue({ offset: offset++, invalid: 'garbage' });
+  replicator.enqueue({ offset: offset++, bytes: 7, invalid: 'garbage' });
   await feed(rec(1, 1, 'a', user('a')));
   expect(await usernames()).toEqual(['a']);
   expect(replicator.nextOffset).toBe(3);
@@ -161,7 +161,7 @@ test('sealAtMarker: applies up to the master\'s own marker, then hands the rest 
   expect(replicator.current).toMatchObject({ appliedLsn: 1, epoch: 2, epochMaster: 7 });
   const handed: number[] = [];
   replicator.handOver((item) => handed.push(item.offset));
-  replicator.enqueue({ offset: 4, invalid: 'x' });
+  replicator.enqueue({ offset: 4, bytes: 1, invalid: 'x' });
   expect(handed).toEqual([3, 4]);
 });
 

@@ -7,6 +7,7 @@ import { autoIncrementColumn } from '../../common/protocol/tables';
 import type { WriteResult } from '../../common/protocol/write-result';
 import { EMPTY_REPLICATION_STATE, type ReplicationState, type WorkerDatabase } from '../storage/database';
 import { applyWrite, insertMany } from '../storage/queries';
+import { storedBytes } from './log-bytes';
 import { judge } from './log-rules';
 import type { FollowedRecord } from './sync-log';
 
@@ -92,14 +93,22 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
    * For the takeover: resolves `sealed` once the master's marker `writeId` started its epoch here. Everything before
    * it in the stream is then applied, and the replicator stops applying right after it (records behind it wait for
    * `handOver`). `ignored`: the marker did not count (an older epoch than the log's, or a genesis in a log already
-   * begun) and replication goes on; `failed`: replication stopped; `timeout`: the marker did not come back in time.
+   * begun) and replication goes on; `failed`: replication stopped; `timeout`: nothing was applied for `timeoutMs`
+   * and the marker had not come back.
    */
   sealAtMarker(writeId: string, timeoutMs: number): Promise<MarkerOutcome> {
     if (this.failure) return Promise.resolve('failed');
     return new Promise((resolve) => {
-      const timer = setTimeout(() => finish('timeout'), timeoutMs);
+      // A long log ahead of the marker is no failure while it is being applied: the time counts from the last progress.
+      let timer = setTimeout(() => finish('timeout'), timeoutMs);
+      const progress = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => finish('timeout'), timeoutMs);
+      };
+      this.on('applied', progress);
       const finish = (o: MarkerOutcome) => {
         clearTimeout(timer);
+        this.off('applied', progress);
         if (this.ownMarker?.writeId === writeId) this.ownMarker = undefined;
         resolve(o);
       };
@@ -230,6 +239,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     let violation: LogViolation | undefined;
     let marker: MarkerOutcome | undefined;
     for (const item of batch) {
+      // Every record the stream holds counts towards its retention, whatever becomes of it here.
+      s.logBytes += storedBytes(item.bytes);
       if ('invalid' in item) {
         // Not JSON of a record: it cannot carry a write, so it cannot hide one either.
         this.log.error({ offset: item.offset, problem: item.invalid }, 'skipping an invalid syncQ record');
@@ -241,6 +252,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       const verdict = judge(s, r, applied.has(r.writeId));
       const ours = r.op.op === 'epoch' && r.writeId === this.ownMarker?.writeId;
       if (verdict.action === 'stop') {
+        s.logBytes -= storedBytes(item.bytes);
         violation = new LogViolation(`syncQ offset ${item.offset}: ${verdict.why}`);
         break;
       }

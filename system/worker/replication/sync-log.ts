@@ -48,8 +48,11 @@ export class SyncPublisher {
   }
 }
 
-/** A record as read from the stream: valid (with its offset) or not (the offset still counts as consumed). */
-export type FollowedRecord = { offset: number; record: SyncRecord } | { offset: number; invalid: string };
+/**
+ * A record as read from the stream: valid (with its offset) or not (the offset still counts as consumed); `bytes` is
+ * the size of its body, for the bounded log's accounting (log-bytes.ts).
+ */
+export type FollowedRecord = { offset: number; bytes: number; record: SyncRecord } | { offset: number; bytes: number; invalid: string };
 
 export class SyncFollower {
   private consumerTag: string | undefined;
@@ -72,7 +75,8 @@ export class SyncFollower {
         // Stream acks are credit, not deletion: acking at once keeps the flow going while the applier batches.
         this.channel.ack(msg);
         const parsed = syncRecordSchema.safeParse(parseJson(msg));
-        onRecord(parsed.success ? { offset, record: parsed.data } : { offset, invalid: parsed.error.message.slice(0, 200) });
+        const bytes = msg.content.length;
+        onRecord(parsed.success ? { offset, bytes, record: parsed.data } : { offset, bytes, invalid: parsed.error.message.slice(0, 200) });
       },
       { noAck: false, arguments: { 'x-stream-offset': fromOffset } },
     );

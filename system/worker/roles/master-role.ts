@@ -2,7 +2,9 @@ import type { Clock } from '../../common/time/clock';
 import type { Election, Elected } from '../coordination/election';
 import { ZkLease } from '../coordination/lease';
 import { markerLogId, readLogId, recordLogId } from '../replication/log-identity';
+import { LogBudget, logLimitBytes } from '../replication/log-budget';
 import { OwnLog } from '../replication/own-log';
+import { newestSnapshot } from '../snapshots/snapshot-index';
 import { SyncPublisher } from '../replication/sync-log';
 import { EXIT, type WorkerContext } from '../worker-context';
 import { WriteServer, WRITE_SERVER_DEFAULTS } from './write-server';
@@ -66,7 +68,18 @@ export class MasterRole {
     this.publisher = publisher;
     const epoch = await this.markTheLog(publisher, elected.epoch);
     const own = new OwnLog(epoch, (err) => this.ctx.fatalNow(err.message, EXIT.failed), log);
-    replicator.handOver(own.check);
+    const { syncMaxBytes, syncSegmentBytes } = this.ctx.config;
+    const budget = new LogBudget({
+      limitBytes: logLimitBytes(syncMaxBytes, syncSegmentBytes),
+      coveredBytes: async () => (await newestSnapshot(this.ctx.zk))?.logBytes ?? 0,
+      seenBytes: replicator.current.logBytes,
+      log,
+    });
+    await budget.start();
+    replicator.handOver((item) => {
+      budget.noteSeen(item.bytes);
+      own.check(item);
+    });
     // A graceful stop during the takeover: the write server must not start after `stop` ran.
     if (this.stopped) return;
     this.writes = new WriteServer({
@@ -75,6 +88,7 @@ export class MasterRole {
       publisher,
       readBack: (record) => own.expect(record),
       lease: this.lease,
+      admit: (sizes) => budget.admit(sizes),
       pid,
       epoch,
       prefetch: this.o.writePrefetch ?? WRITE_SERVER_DEFAULTS.prefetch,

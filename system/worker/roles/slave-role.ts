@@ -1,5 +1,6 @@
 import { listWorkers } from '../../common/zk/workers-directory';
 import { sleep } from '../../common/time/sleep';
+import { SnapshotTaker } from '../snapshots/snapshot-taker';
 import type { WorkerContext } from '../worker-context';
 import { ReadServer } from './read-server';
 
@@ -24,6 +25,8 @@ export class SlaveRole {
   private readonly ctx: WorkerContext;
   private readonly findMasterTimeoutMs: number;
   private readonly reads: ReadServer;
+  /** Snapshots are a slave's work: they stop with this role, when the worker is elected or stops. */
+  private readonly snapshots: SnapshotTaker;
   private stopped = false;
   /** The read server's start while it runs: `stop` waits for it, so that a server never starts after the stop. */
   private opening: Promise<void> = Promise.resolve();
@@ -41,11 +44,26 @@ export class SlaveRole {
       maxReplyBytes: o.context.config.readReplyMaxBytes,
       log: o.context.log,
     });
+    const { config } = o.context;
+    this.snapshots = new SnapshotTaker({
+      db: o.context.db,
+      replicator: o.context.replicator,
+      zk: o.context.zk,
+      connection: o.context.connection,
+      dir: o.context.dir,
+      pid: o.context.pid,
+      everyRecords: config.snapshotEveryRecords,
+      chunkBytes: config.snapshotChunkBytes,
+      keep: config.snapshotKeep,
+      idleMs: config.snapshotFetchTimeoutMs,
+      log: o.context.log,
+    });
   }
 
   /** Catches up, then serves reads and publishes `ready`. Returns early, doing nothing more, once stopped. */
   async start(): Promise<void> {
     const { zk, replicator, membership, log } = this.ctx;
+    this.snapshots.start();
     const deadline = Date.now() + this.findMasterTimeoutMs;
     let target: number | undefined;
     while (target === undefined) {
@@ -72,5 +90,6 @@ export class SlaveRole {
     this.stopped = true;
     await this.opening.catch(() => undefined);
     await this.reads.stop();
+    this.snapshots.stop();
   }
 }

@@ -5,6 +5,7 @@ import { QUEUES, writeMessageSchema, type SyncRecord, type WriteMessage } from '
 import { describeIssues, requestHash } from '../../common/protocol/requests';
 import type { ZkLease } from '../coordination/lease';
 import type { Replicator } from '../replication/replicator';
+import { LogFullError } from '../replication/log-budget';
 import { LogUnavailableError, type SyncPublisher } from '../replication/sync-log';
 import type { WriteResult } from '../../common/protocol/write-result';
 import type { WorkerDatabase } from '../storage/database';
@@ -21,6 +22,8 @@ export interface WriteServerOptions {
   readBack: (record: SyncRecord) => Promise<void>;
   /** Checked before and after every group: a write counts only while this worker is certainly the master. */
   lease: Pick<ZkLease, 'valid'>;
+  /** The bounded log (log-budget.ts): rejects with LogFullError when these requests' records would not fit. Default: no bound. */
+  admit?: (requestBytes: number[]) => Promise<void>;
   /** Reported in every reply. */
   pid: number;
   /** This master's epoch, carried by every record it appends. */
@@ -67,6 +70,7 @@ export class WriteServer {
   private readonly publisher: Pick<SyncPublisher, 'append'>;
   private readonly readBack: (record: SyncRecord) => Promise<void>;
   private readonly lease: Pick<ZkLease, 'valid'>;
+  private readonly admit: (requestBytes: number[]) => Promise<void>;
   private readonly options: { pid: number; epoch: number; prefetch: number; maxGroup: number };
   private readonly onFatal: (err: Error) => void;
   private readonly log: Logger;
@@ -77,6 +81,7 @@ export class WriteServer {
     this.publisher = o.publisher;
     this.readBack = o.readBack;
     this.lease = o.lease;
+    this.admit = o.admit ?? (async () => undefined);
     this.options = {
       pid: o.pid,
       epoch: o.epoch,
@@ -176,6 +181,14 @@ export class WriteServer {
       }
     }
     if (fresh.length === 0) return results as Result[];
+    try {
+      await this.admit(fresh.map((i) => group[i].msg.content.length));
+    } catch (err) {
+      // The log has no room: refuse the new writes (503, nothing applied); redeliveries above are still answered.
+      if (!(err instanceof LogFullError)) throw err;
+      for (const i of fresh) results[i] = { refused: err };
+      return results as Result[];
+    }
     if (!this.lease.valid()) throw new FencedError('ZooKeeper lease lapsed before the write');
     const state = this.replicator.current;
     const { epoch, pid } = this.options;

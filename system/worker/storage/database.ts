@@ -19,9 +19,11 @@ export interface ReplicationState {
   logId: string | null;
   /** The writer (PID) the current epoch's marker named: the only one whose records count in this epoch. */
   epochMaster: number | null;
+  /** What the log held up to appliedOffset, in estimated stored bytes (log-bytes.ts): how far the bounded log reaches. */
+  logBytes: number;
 }
 
-export const EMPTY_REPLICATION_STATE: ReplicationState = { appliedLsn: 0, appliedOffset: -1, epoch: 0, logId: null, epochMaster: null };
+export const EMPTY_REPLICATION_STATE: ReplicationState = { appliedLsn: 0, appliedOffset: -1, epoch: 0, logId: null, epochMaster: null, logBytes: 0 };
 
 class ReplicationRow extends Model {
   declare id: number;
@@ -30,6 +32,7 @@ class ReplicationRow extends Model {
   declare epoch: number;
   declare log_id: string | null;
   declare epoch_master: number | null;
+  declare log_bytes: number;
 }
 
 class AppliedWrite extends Model {
@@ -105,6 +108,7 @@ export class WorkerDatabase {
         epoch: { type: DataTypes.INTEGER, allowNull: false },
         log_id: { type: DataTypes.STRING(64), allowNull: true },
         epoch_master: { type: DataTypes.INTEGER, allowNull: true },
+        log_bytes: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       },
       { sequelize, tableName: '_replication', timestamps: false },
     );
@@ -122,13 +126,46 @@ export class WorkerDatabase {
     );
     await sequelize.query('PRAGMA journal_mode = WAL');
     await sequelize.sync();
-    await ReplicationRow.findOrCreate({ where: { id: 1 }, defaults: { id: 1, applied_lsn: 0, applied_offset: -1, epoch: 0, log_id: null, epoch_master: null } });
+    await ReplicationRow.findOrCreate({ where: { id: 1 }, defaults: { id: 1, applied_lsn: 0, applied_offset: -1, epoch: 0, log_id: null, epoch_master: null, log_bytes: 0 } });
     return new WorkerDatabase(sequelize, tables);
+  }
+
+  /** The replication state inside a copy of a worker database (a snapshot), read without opening it as a replica. */
+  static async stateOfCopy(file: string): Promise<ReplicationState> {
+    const sqlite3 = (await import('sqlite3')).default;
+    const handle = await new Promise<import('sqlite3').Database>((resolve, reject) => {
+      const d = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (err) => (err ? reject(err) : resolve(d)));
+    });
+    try {
+      const row = await new Promise<Record<string, unknown> | undefined>((resolve, reject) =>
+        handle.get('SELECT applied_lsn, applied_offset, epoch, log_id, epoch_master, log_bytes FROM _replication WHERE id = 1', (err, r) =>
+          err ? reject(err) : resolve(r as Record<string, unknown> | undefined),
+        ),
+      );
+      if (!row) throw new Error(`${file} holds no replication state`);
+      return {
+        appliedLsn: Number(row.applied_lsn),
+        appliedOffset: Number(row.applied_offset),
+        epoch: Number(row.epoch),
+        logId: row.log_id === null ? null : String(row.log_id),
+        epochMaster: row.epoch_master === null ? null : Number(row.epoch_master),
+        logBytes: Number(row.log_bytes),
+      };
+    } finally {
+      await new Promise<void>((resolve) => handle.close(() => resolve()));
+    }
   }
 
   async replicationState(transaction?: Transaction): Promise<ReplicationState> {
     const row = await ReplicationRow.findByPk(1, { transaction, rejectOnEmpty: true });
-    return { appliedLsn: row.applied_lsn, appliedOffset: row.applied_offset, epoch: row.epoch, logId: row.log_id, epochMaster: row.epoch_master };
+    return {
+      appliedLsn: row.applied_lsn,
+      appliedOffset: row.applied_offset,
+      epoch: row.epoch,
+      logId: row.log_id,
+      epochMaster: row.epoch_master,
+      logBytes: Number(row.log_bytes),
+    };
   }
 
   async saveReplicationState(state: ReplicationState, transaction: Transaction): Promise<void> {
@@ -139,6 +176,7 @@ export class WorkerDatabase {
         epoch: state.epoch,
         log_id: state.logId,
         epoch_master: state.epochMaster,
+        log_bytes: state.logBytes,
       },
       { where: { id: 1 }, transaction },
     );

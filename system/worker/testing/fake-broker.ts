@@ -59,7 +59,7 @@ export class FakeBroker {
       for (const f of this.followers) {
         while (f.next < this.stream.length && this.followers.has(f)) {
           const offset = f.next++;
-          f.onRecord({ offset, record: this.stream[offset] });
+          f.onRecord({ offset, bytes: JSON.stringify(this.stream[offset]).length, record: this.stream[offset] });
         }
       }
     });
