@@ -161,9 +161,28 @@ test('bootstrap: the first worker alone until it is a ready master, then the sla
 test('bootstrap fails when no master is ready within the start timeout', async () => {
   await setup(1);
   const booting = supervisor.bootstrap();
-  const failed = expect(booting).rejects.toThrow('timed out after 10000 ms waiting for the first worker to become master');
+  const failed = expect(booting).rejects.toThrow('timed out after 10000 ms without progress waiting for the first worker to become master (it never registered)');
   await clock.advanceAsync(10_100, 50);
   await failed;
+});
+
+test('bootstrap: a first worker replaying a long log has no deadline while its LSN moves, and one once it stalls', async () => {
+  await setup(1);
+  const booting = supervisor.bootstrap();
+  let outcome: string | undefined;
+  booting.then(() => (outcome = 'ready'), (err: Error) => (outcome = err.message));
+  await settle();
+  const first = runtime.started[0];
+  register(first, 'slave', 'catching-up');
+  // 25 s of replay, past the 10 s bound, with the LSN moving every 2 s.
+  for (let lsn = 1; lsn <= 12; lsn++) {
+    server.setData(`/workers/${first.id}`, { id: first.id, pid: first.pid, role: 'slave', state: 'catching-up', appliedLsn: lsn * 1000, epoch: 1, startedAt: 0, session: sessions.get(first.id)!.sessionId } satisfies WorkerInfo, -1);
+    await clock.advanceAsync(2000, 50);
+  }
+  expect(outcome).toBeUndefined();
+  // Then it stalls: the bound applies from its last progress.
+  await clock.advanceAsync(10_100, 50);
+  expect(outcome).toBe('timed out after 10000 ms without progress waiting for the first worker to become master (it had applied LSN 12000)');
 });
 
 test('an exited master: its /master is removed when it belongs to its session, and a replacement starts', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { SyncRecord } from '../../common/protocol/messages';
 import { WorkerDatabase } from '../storage/database';
+import { storedBytes } from './log-bytes';
 import { Replicator } from './replicator';
 
 /*
@@ -15,6 +16,8 @@ let dir: string;
 let db: WorkerDatabase;
 let replicator: Replicator;
 let offset = 0;
+/** What the fed records count for in the bounded log (log-bytes.ts). */
+let fedBytes = 0;
 let failures: Error[];
 
 const LOG = 'log-1';
@@ -27,7 +30,11 @@ const genesis = (epoch = 1, master = M1, logId = LOG) => rec(0, epoch, `epoch-${
 const marker = (lsn: number, epoch: number, master: number, logId = LOG) => rec(lsn, epoch, `epoch-${epoch}-${master}`, { op: 'epoch', logId }, master);
 
 async function feed(...records: SyncRecord[]) {
-  for (const record of records) replicator.enqueue({ offset: offset++, bytes: JSON.stringify(record).length, record });
+  for (const record of records) {
+    const bytes = JSON.stringify(record).length;
+    fedBytes += storedBytes(bytes);
+    replicator.enqueue({ offset: offset++, bytes, record });
+  }
   await replicator.waitForLsn(Number.MAX_SAFE_INTEGER, 300);
 }
 
@@ -47,6 +54,7 @@ beforeEach(async () => {
   failures = [];
   await open();
   offset = 0;
+  fedBytes = 0;
 });
 
 afterEach(async () => {
@@ -57,14 +65,15 @@ afterEach(async () => {
 test('applies in order and stores LSN, offset, epoch, log id and writer with the data', async () => {
   await feed(genesis(), rec(1, 1, 'a', user('a')), rec(2, 1, 'b', user('b')));
   expect(await usernames()).toEqual(['a', 'b']);
-  expect(await db.replicationState()).toEqual({ appliedLsn: 2, appliedOffset: 2, epoch: 1, logId: LOG, epochMaster: M1 });
+  expect(await db.replicationState()).toEqual({ appliedLsn: 2, appliedOffset: 2, epoch: 1, logId: LOG, epochMaster: M1, logBytes: fedBytes });
   expect(failures).toEqual([]);
 });
 
 test('after an epoch marker, records of the older epoch are ignored', async () => {
   await feed(genesis(), rec(1, 1, 'a', user('a')), marker(1, 2, 7), rec(2, 1, 'late', user('ghost')), rec(2, 2, 'b', user('b'), 7));
   expect(await usernames()).toEqual(['a', 'b']);
-  expect(await db.replicationState()).toEqual({ appliedLsn: 2, appliedOffset: 4, epoch: 2, logId: LOG, epochMaster: 7 });
+  // Ignored records count for the log's size too: they take the broker's disk like any other.
+  expect(await db.replicationState()).toEqual({ appliedLsn: 2, appliedOffset: 4, epoch: 2, logId: LOG, epochMaster: 7, logBytes: fedBytes });
   expect(failures).toEqual([]);
 });
 
