@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../../system/common/net/ports';
 import Docker from 'dockerode';
+import { waitUntil } from '../../system/common/time/wait-until';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { configToEnv, loadConfig } from '../../system/common/config/config';
 import { createLogger } from '../../system/common/logging/logger';
@@ -165,6 +166,13 @@ export class DockerCluster implements Cluster {
   async restartZookeeper(): Promise<void> {
     if (!this.parts.restartZookeeper) throw new Error('ZOOKEEPER_CONNECT points at an external ZooKeeper: the harness cannot restart it');
     await this.parts.restartZookeeper();
+  }
+
+  /** The orchestrator's container restarted: it stops its workers gracefully, and the new one starts them again. */
+  async restartSystem(): Promise<void> {
+    if (!this.orchestrator) throw new Error('the orchestrator container is not running');
+    await this.orchestrator.restart({ timeout: 30000 });
+    await waitUntil('the restarted orchestrator to answer', async () => (await this.http.get('/api/v1/workers').catch(() => ({ status: 0 }))).status === 200, 120000, 200);
   }
 
   /** Stops the orchestrator gracefully (it stops its workers), then removes whatever container of the deployment is left. */

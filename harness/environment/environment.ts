@@ -29,6 +29,8 @@ export interface Cluster {
   runningWorkerPids(): Promise<number[]>;
   restartRabbitMq(): Promise<void>;
   restartZookeeper(): Promise<void>;
+  /** Stops the whole system (orchestrator and every worker) and starts it again over its old data, on the same URL. */
+  restartSystem(): Promise<void>;
   /** Stops the system and removes everything it started (processes, containers, vhost, data). */
   stop(): Promise<void>;
 }

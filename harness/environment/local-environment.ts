@@ -23,8 +23,9 @@ export class LocalEnvironment implements Environment {
       throw err;
     }
     const sys = system;
-    const runtime = sys.orchestrator.runtime;
-    const runningWorkerPids = async () => runtime.list().map((h) => h.pid).sort((a, b) => a - b);
+    // Read at each use: a restart of the system brings a new orchestrator with a runtime of its own.
+    const runtime = () => sys.orchestrator.runtime;
+    const runningWorkerPids = async () => runtime().list().map((h) => h.pid).sort((a, b) => a - b);
     return {
       environment: 'local',
       url: sys.orchestrator.url,
@@ -35,9 +36,9 @@ export class LocalEnvironment implements Environment {
       runningWorkerPids,
       async signalWorker(pid, signal) {
         // Only ever signal a process this system started: a stale PID could have been reused by the OS.
-        const handle = runtime.list().find((h) => h.pid === pid);
+        const handle = runtime().list().find((h) => h.pid === pid);
         if (!handle) throw new Error(`no running worker with PID ${pid}`);
-        await runtime.signal(handle.id, signal);
+        await runtime().signal(handle.id, signal);
       },
       async restartRabbitMq() {
         if (!services.rabbitmq) throw new Error('RABBITMQ_URL points at an external broker: the harness cannot restart it');
@@ -47,6 +48,7 @@ export class LocalEnvironment implements Environment {
         if (!services.zookeeper) throw new Error('ZOOKEEPER_CONNECT points at an external ZooKeeper: the harness cannot restart it');
         await services.zookeeper.restart();
       },
+      restartSystem: () => sys.restart(),
       async stop() {
         await sys.stop();
         await services.stop();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type Config } from '../../system/common/config/config';
+import { configToEnv, loadConfig, type Config } from '../../system/common/config/config';
 import { createLogger } from '../../system/common/logging/logger';
 import { localServices } from '../../system/common/services/ensure-services';
 import { waitUntil } from '../../system/common/time/wait-until';
@@ -17,6 +17,9 @@ export interface TestSystem {
    * The orchestrator and its workers connect with their own, narrower users. */
   rabbitmqUrl: string;
   zookeeperConnect: string;
+  /** Stops the orchestrator and its workers, then starts a new orchestrator on the same port over the same vhost,
+   * ZooKeeper root and data directory: a restart of the whole system on its old data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,7 +70,8 @@ export async function startTestSystem(
     LOG_LEVEL: readVariable('TEST_LOG_LEVEL') ?? 'warn',
     ...env,
   });
-  const orchestrator = new Orchestrator({ config, rabbitmqUrl: urls.orchestrator, rabbitmqWorkerUrl: urls.worker, zookeeperConnect, zookeeperAuth, log });
+  const orchestratorOn = (c: Config) => new Orchestrator({ config: c, rabbitmqUrl: urls.orchestrator, rabbitmqWorkerUrl: urls.worker, zookeeperConnect, zookeeperAuth, log });
+  let orchestrator = orchestratorOn(config);
   const cleanup = async () => {
     if (ownVhost) await rabbitmq.deleteVhost(suite);
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -85,11 +89,19 @@ export async function startTestSystem(
     throw err;
   }
   return {
-    orchestrator,
+    get orchestrator() {
+      return orchestrator;
+    },
     config,
     http: new HttpClient(orchestrator.url, config.token),
     rabbitmqUrl: urls.admin,
     zookeeperConnect,
+    restart: async () => {
+      const port = orchestrator.port;
+      await orchestrator.stop();
+      orchestrator = orchestratorOn(loadConfig({ ...configToEnv(config), ORCHESTRATOR_PORT: String(port) }));
+      await orchestrator.start();
+    },
     stop: async () => {
       await orchestrator.stop();
       await cleanup();

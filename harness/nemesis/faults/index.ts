@@ -6,3 +6,5 @@ export { pauseWorker } from './pause-worker';
 export { restartRabbitMq } from './restart-rabbitmq';
 export { restartZookeeper } from './restart-zookeeper';
 export { pauseSlave } from './pause-slave';
+export { killAllWorkers } from './kill-all-workers';
+export { restartSystem } from './restart-system';
