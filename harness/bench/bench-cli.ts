@@ -5,6 +5,7 @@ import { HELP, parseBenchArgs, UsageError, type BenchOptions, type SectionId } f
 import { emptySection, writeReport, type BenchReport, type SectionReport } from './bench-report';
 import { BenchContext } from './bench-system';
 import { runCatchUp } from './catch-up';
+import { runLongHistory } from './long-history';
 import { runFailover } from './failover';
 import { runMemory } from './memory-section';
 import { runReadPath } from './read-path';
@@ -19,6 +20,7 @@ const RUNNERS: Record<SectionId, { title: string; run: Runner }> = {
   lag: { title: 'Replication lag', run: runReplicationLag },
   failover: { title: 'Failover', run: runFailover },
   catchup: { title: 'Catch-up', run: runCatchUp },
+  history: { title: 'Long history: snapshots and restart', run: runLongHistory },
   memory: { title: 'Memory', run: runMemory },
 };
 

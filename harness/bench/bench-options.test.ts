@@ -6,9 +6,10 @@ const parse = (...argv: string[]) => parseBenchArgs(argv, now, '/repo') as Bench
 
 test('defaults measure everything with the issue\'s trial counts and a timestamped report directory', () => {
   const o = parse();
-  expect(o.sections).toEqual(['read', 'write', 'lag', 'failover', 'catchup', 'memory']);
+  expect(o.sections).toEqual(['read', 'write', 'lag', 'failover', 'catchup', 'history', 'memory']);
   expect(o).toMatchObject({ loadTrials: 3, durationS: 5, failoverTrials: 10, catchupTrials: 3, connections: [1, 16, 64], slaves: [1, 3] });
   expect(o.catchupSizes).toEqual([10000, 100000]);
+  expect(o.historyWrites).toBe(1000000);
   expect(o.out).toBe(path.join('/repo', 'reports', 'bench-2025-01-31T12-34-56Z'));
 });
 

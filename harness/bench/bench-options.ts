@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['read', 'write', 'lag', 'failover', 'catchup', 'memory'] as const;
+export const SECTIONS = ['read', 'write', 'lag', 'failover', 'catchup', 'history', 'memory'] as const;
 export type SectionId = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -21,6 +21,8 @@ export interface BenchOptions {
   catchupTrials: number;
   /** Log sizes the catch-up measures, in writes. */
   catchupSizes: number[];
+  /** Writes in the history of the snapshot catch-up and restart section. */
+  historyWrites: number;
   /** Steady write rate of the replication lag run, writes/s, and its length in seconds. */
   lagRate: number;
   lagDurationS: number;
@@ -40,6 +42,7 @@ Brings up the DBaaS on this machine (local RabbitMQ and ZooKeeper, orchestrator 
   lag       replication lag: a write's acknowledgement to its visibility on every slave, at a steady write rate
   failover  kill -9 of the master to the first acknowledged write, over many trials
   catchup   a new slave catching up on a log of 10,000 and 100,000 writes
+  history   with 1,000,000 writes in history: a new slave starting from a snapshot, and a restart of the whole system
   memory    peak RSS of the orchestrator and of each worker, sampled during the sections above
 Writes reports/bench-<timestamp>/bench.json and bench.md. Targets are reported, never asserted; the command
 fails only when a measurement could not be made.
@@ -55,6 +58,7 @@ Options:
   --lag-rate N         writes/s of the replication lag run (default 200)
   --lag-duration S     seconds of the replication lag run (default 10; --quick 3)
   --catchup-sizes LIST log sizes for catch-up (default 10000,100000)
+  --history N          writes in history for the history section (default 1000000; --quick 50000)
   --env KEY=VALUE      configuration override for every system started (repeatable), e.g. --env ZK_SESSION_TIMEOUT_MS=1000
   --out DIR            report directory (default reports/bench-<timestamp>)
   -h, --help           this text`;
@@ -98,6 +102,7 @@ export function parseBenchArgs(argv: string[], now = new Date(), cwd = process.c
         'lag-rate': { type: 'string' },
         'lag-duration': { type: 'string' },
         'catchup-sizes': { type: 'string' },
+        history: { type: 'string' },
         env: { type: 'string', multiple: true },
         out: { type: 'string' },
       },
@@ -136,6 +141,7 @@ export function parseBenchArgs(argv: string[], now = new Date(), cwd = process.c
     catchupSizes: [...new Set(v['catchup-sizes'] === undefined ? [10000, 100000] : intList('catchup-sizes', v['catchup-sizes'], 1, 1000000))].sort(
       (a, b) => a - b,
     ),
+    historyWrites: v.history === undefined ? (quick ? 50000 : 1000000) : int('history', v.history, 1000, 10000000),
     lagRate: v['lag-rate'] === undefined ? 200 : int('lag-rate', v['lag-rate'], 1, 10000),
     lagDurationS: v['lag-duration'] === undefined ? (quick ? 3 : 10) : int('lag-duration', v['lag-duration'], 1, 600),
     out: path.resolve(cwd, v.out ?? path.join('reports', `bench-${stamp(now)}`)),

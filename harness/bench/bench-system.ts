@@ -78,6 +78,16 @@ export class BenchSystem {
     return this.host.command({ cmd: 'scale', slaves });
   }
 
+  /** Stops the orchestrator and every worker, keeping the data (vhost, ZooKeeper root, data directory). */
+  stopOrchestrator(): Promise<void> {
+    return this.host.command({ cmd: 'stop-orchestrator' });
+  }
+
+  /** Starts the orchestrator again over the old data; resolves once it answers (its first worker is a ready master). */
+  startOrchestrator(timeoutMs: number): Promise<void> {
+    return this.host.command({ cmd: 'start-orchestrator' }, timeoutMs);
+  }
+
   async stop(): Promise<void> {
     if (!this.ctx.running.delete(this)) return;
     this.ctx.memory.push({ system: this.label, peaks: this.sampler.stop() });

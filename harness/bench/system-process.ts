@@ -5,7 +5,7 @@ const HELP = `Usage: (started by npm run bench) node --import tsx harness/bench/
 
 Runs one DBaaS for the benchmark: the orchestrator in this process, its workers as child processes, in a vhost and
 ZooKeeper root of its own on the servers named by TEST_RABBITMQ_URL / TEST_ZOOKEEPER_CONNECT. Talks to its parent
-over IPC: announces its URL, takes "scale" commands, stops on "stop" or when the parent goes away.`;
+over IPC: announces its URL, takes "scale", "stop-orchestrator" and "start-orchestrator" commands, stops on "stop" or when the parent goes away.`;
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) return void console.log(HELP);
@@ -17,6 +17,8 @@ async function main(): Promise<void> {
     {
       command: async (c) => {
         if (c.cmd === 'scale' && typeof c.slaves === 'number') await sys.orchestrator.supervisor.setWantedSlaves(c.slaves);
+        else if (c.cmd === 'stop-orchestrator') await sys.stopOrchestrator();
+        else if (c.cmd === 'start-orchestrator') await sys.startOrchestrator();
         else throw new Error(`unknown command ${JSON.stringify(c)}`);
       },
       stop: () => sys.stop(),

@@ -20,6 +20,9 @@ export interface TestSystem {
   /** Stops the orchestrator and its workers, then starts a new orchestrator on the same port over the same vhost,
    * ZooKeeper root and data directory: a restart of the whole system on its old data. */
   restart(): Promise<void>;
+  /** The two halves of `restart`, for timing them apart. */
+  stopOrchestrator(): Promise<void>;
+  startOrchestrator(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -88,6 +91,16 @@ export async function startTestSystem(
     await cleanup();
     throw err;
   }
+  // A restart keeps the port, so that clients holding the URL go on.
+  let port = 0;
+  const stopOrchestrator = async () => {
+    port = orchestrator.port;
+    await orchestrator.stop();
+  };
+  const startOrchestrator = async () => {
+    orchestrator = orchestratorOn(loadConfig({ ...configToEnv(config), ORCHESTRATOR_PORT: String(port) }));
+    await orchestrator.start();
+  };
   return {
     get orchestrator() {
       return orchestrator;
@@ -96,11 +109,11 @@ export async function startTestSystem(
     http: new HttpClient(orchestrator.url, config.token),
     rabbitmqUrl: urls.admin,
     zookeeperConnect,
+    stopOrchestrator,
+    startOrchestrator,
     restart: async () => {
-      const port = orchestrator.port;
-      await orchestrator.stop();
-      orchestrator = orchestratorOn(loadConfig({ ...configToEnv(config), ORCHESTRATOR_PORT: String(port) }));
-      await orchestrator.start();
+      await stopOrchestrator();
+      await startOrchestrator();
     },
     stop: async () => {
       await orchestrator.stop();
