@@ -83,7 +83,8 @@ export function formatSummary(report: ScenarioReport, s: HistorySummary, options
     lines.push(`  fault ${f.kind}${f.target ? ` ${f.target}` : ''} at ${fmtNum(f.startMs / 1000)} s for ${fmtMs(f.durationMs)} ms: availability ${fmtPct(f.availability)}, longest write gap ${fmtMs(f.maxOkWriteGapMs)} ms`);
   }
   for (const r of report.load) {
-    lines.push(`  load ${r.label}: ${fmtNum(r.requestsPerSec.mean)} req/s, p50 ${fmtMs(r.latencyMs.p50)} ms, p99 ${fmtMs(r.latencyMs.p99)} ms, ${r.errors + r.non2xx} errors`);
+    const loop = r.loop === 'open' && r.closedLoopLatencyMs ? ` (open loop; closed loop, same requests: p50 ${fmtMs(r.closedLoopLatencyMs.p50)} ms, p99 ${fmtMs(r.closedLoopLatencyMs.p99)} ms)` : '';
+    lines.push(`  load ${r.label}: ${fmtNum(r.requestsPerSec.mean)} req/s, p50 ${fmtMs(r.latencyMs.p50)} ms, p99 ${fmtMs(r.latencyMs.p99)} ms${loop}, ${r.errors + r.non2xx} errors`);
   }
   return lines.join('\n');
 }

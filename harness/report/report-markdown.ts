@@ -3,6 +3,7 @@ import type { ScenarioReport } from '../core/scenario-report';
 import { escapeMarkdownCell as c } from './escape';
 import { fmtActual, fmtMs, fmtNum, fmtPct, fmtRelS } from './format';
 import type { HistorySummary } from './summarize-history';
+import { startUpLine } from './report-html';
 
 /*
  * report.md: the report as text, for a pull request comment or a terminal. Same figures as the HTML, no charts.
@@ -22,6 +23,7 @@ export function renderMarkdown(report: ScenarioReport, s: HistorySummary): strin
     `- started: ${new Date(report.startedAt).toISOString()}, lasted ${fmtNum((report.endedAt - report.startedAt) / 1000)} s, environment \`${report.environment}\``,
     `- machine: ${report.machine.cores} cores, ${report.machine.memoryMb} MB, node ${report.machine.node}, ${report.machine.platform}`,
     `- checkers: ${passed}/${report.verdicts.length} passed`,
+    `- ${startUpLine(report)}`,
     `- operations: ${s.counts.all.total} (${s.counts.all.ok} ok, ${s.counts.all.failed} failed, ${s.counts.all.unknown} unknown), ${fmtNum(s.throughput.okPerSec)} ok/s`,
     `- faults: ${s.faults.length}, elections: ${s.elections}`,
     '',
@@ -73,9 +75,10 @@ export function renderMarkdown(report: ScenarioReport, s: HistorySummary): strin
     out.push('## Load', '');
     out.push(
       table(
-        ['run', 'target req/s', 'connections', 'duration s', 'mean req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors', 'timeouts', 'non-2xx'],
+        ['run', 'loop', 'target req/s', 'connections', 'duration s', 'mean req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'closed-loop p50 / p99 ms', 'requests', 'errors', 'timeouts', 'non-2xx'],
         report.load.map((r) => [
           r.label,
+          r.loop ?? 'closed',
           r.rate === null ? 'max' : fmtNum(r.rate),
           r.connections,
           fmtNum(r.durationS),
@@ -84,12 +87,15 @@ export function renderMarkdown(report: ScenarioReport, s: HistorySummary): strin
           fmtMs(r.latencyMs.p90),
           fmtMs(r.latencyMs.p99),
           fmtMs(r.latencyMs.max),
+          r.closedLoopLatencyMs ? `${fmtMs(r.closedLoopLatencyMs.p50)} / ${fmtMs(r.closedLoopLatencyMs.p99)}` : '–',
           r.requests,
           r.errors,
           r.timeouts,
           r.non2xx,
         ]),
       ),
+      '',
+      'Open loop: requests on an even schedule, timed from their scheduled start (a server that falls behind is charged for the wait). Closed loop: timed from the send; for an open-loop run, the same requests timed that way.',
       '',
     );
   }

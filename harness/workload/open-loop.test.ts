@@ -1,4 +1,4 @@
-import { openLoop } from './steady-load';
+import { openLoop } from './open-loop';
 
 test('an open loop sends every request on schedule and skips those beyond the in-flight bound', async () => {
   const release: Array<(ok: boolean) => void> = [];
