@@ -156,8 +156,7 @@ ${verdictRows(report)}
 ${time.map(figure).join('\n')}
 <h2>Latency distribution</h2>
 ${figure(distributionChart(report))}
-<h2>Operations</h2>
-${opsTable(summary)}
+${summary.counts.all.total === 0 && report.load.length ? '' : `<h2>Operations</h2>\n${opsTable(summary)}`}
 <h2>Faults</h2>
 ${faultsTable(summary)}
 ${loadSection(report, load)}

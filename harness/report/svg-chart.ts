@@ -145,7 +145,7 @@ function stackedPaths(st: StackedAreas, x: Scale, y: Scale, xEnd: number): strin
       const x1 = px(x(i + 1 < st.xs.length ? st.xs[i + 1] : xEnd));
       d += `L${x1},${px(y(base[i]))}L${x0},${px(y(base[i]))}`;
     }
-    out.push(`<path d="${d}Z" fill="${layer.color}" fill-opacity="0.85" stroke="none"><title>${escapeHtml(layer.name)}</title></path>`);
+    out.push(`<path class="data" d="${d}Z" fill="${layer.color}" fill-opacity="0.85" stroke="none"><title>${escapeHtml(layer.name)}</title></path>`);
     top.forEach((v, i) => (base[i] = v));
   }
   return out;
@@ -242,7 +242,7 @@ export function renderChart(spec: ChartSpec): string {
     const d = linePath(l.xs, l.ys, x, y, l.step ?? false, spec.xDomain[1]);
     if (d) {
       o.push(
-        `<path d="${d}" fill="none" stroke="${l.color}" stroke-width="${l.width ?? 2}" stroke-linejoin="round" stroke-linecap="round"${l.dash ? ` stroke-dasharray="${l.dash}"` : ''}><title>${escapeHtml(l.name)}</title></path>`,
+        `<path class="data" d="${d}" fill="none" stroke="${l.color}" stroke-width="${l.width ?? 2}" stroke-linejoin="round" stroke-linecap="round"${l.dash ? ` stroke-dasharray="${l.dash}"` : ''}><title>${escapeHtml(l.name)}</title></path>`,
       );
     }
   }
