@@ -1,6 +1,7 @@
 import { validityWord, type Validity } from '../core/checker';
 import type { ScenarioReport } from '../core/scenario-report';
 import { fmtActual, fmtMs, fmtNum, fmtPct } from './format';
+import { loadTotals } from './load-totals';
 import type { HistorySummary } from './summarize-history';
 
 /*
@@ -75,7 +76,10 @@ export function formatSummary(report: ScenarioReport, s: HistorySummary, options
   );
   const lines = [
     `${report.scenario}: ${verdictWord(report.valid)}  (${fmtNum((report.endedAt - report.startedAt) / 1000)} s, ${report.environment}, ` +
-      `${a.total} ops, ${fmtPct(a.total ? a.ok / a.total : null)} ok, ${fmtNum(s.throughput.okPerSec)} ok/s, ${s.faults.length} faults, ${s.elections} elections)`,
+      (a.total === 0 && report.load.length
+        ? `${loadTotals(report).requests} load requests, ${fmtPct(loadTotals(report).errorShare)} failed, `
+        : `${a.total} ops, ${fmtPct(a.total ? a.ok / a.total : null)} ok, ${fmtNum(s.throughput.okPerSec)} ok/s, `) +
+      `${s.faults.length} faults, ${s.elections} elections)`,
     verdicts,
     figures,
   ];
