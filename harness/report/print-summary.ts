@@ -81,7 +81,8 @@ export function formatSummary(report: ScenarioReport, s: HistorySummary, options
         : `${a.total} ops, ${fmtPct(a.total ? a.ok / a.total : null)} ok, ${fmtNum(s.throughput.okPerSec)} ok/s, `) +
       `${s.faults.length} faults, ${s.elections} elections)`,
     verdicts,
-    figures,
+    // A load run has no client operations: its requests are on the `load` lines below.
+    ...(a.total === 0 && report.load.length ? [] : [figures]),
   ];
   for (const f of s.faults) {
     lines.push(`  fault ${f.kind}${f.target ? ` ${f.target}` : ''} at ${fmtNum(f.startMs / 1000)} s for ${fmtMs(f.durationMs)} ms: availability ${fmtPct(f.availability)}, longest write gap ${fmtMs(f.maxOkWriteGapMs)} ms`);
