@@ -245,7 +245,8 @@ export function distributionChart(report: ScenarioReport, width = 1100): Rendere
     id: 'latency-distribution',
     title: 'Latency distribution',
     caption:
-      'Latency by percentile (HdrHistogram\'s percentile spectrum): the x axis is logarithmic in 1 / (1 − percentile), so each step right is ten times rarer (90 %, 99 %, 99.9 %); the right end of a line is its maximum. Dashed: the same requests timed closed loop (from the send, as autocannon does).',
+      'Latency by percentile (HdrHistogram\'s percentile spectrum): the x axis is logarithmic in 1 / (1 − percentile), so each step right is ten times rarer (90 %, 99 %, 99.9 %); the right end of a line is its maximum.' +
+      (series.some((x) => x.dash) ? ' Dashed: the same requests timed closed loop (from the send, as autocannon does).' : ''),
     svg: renderChart({
       id: 'latency-distribution',
       title: 'Latency distribution (percentile spectrum)',

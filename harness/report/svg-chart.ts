@@ -257,8 +257,10 @@ export function renderChart(spec: ChartSpec): string {
     );
     // Labels on up to three rows so that faults close together do not print over each other.
     const ly = area.top + 17 + (i % 3) * 14;
-    const anchorRight = r.x > area.right - 160;
-    const lx = anchorRight ? r.x - 4 : r.x + r.width + 4;
+    // After the band where there is room, else before it, else (a band as wide as the chart) inside it.
+    const after = r.x + r.width + 160 <= area.right;
+    const anchorRight = !after && r.x - 160 >= area.left;
+    const lx = after ? r.x + r.width + 4 : anchorRight ? r.x - 4 : r.x + 4;
     o.push(
       `<text class="fault-label" x="${px(lx)}" y="${ly}" font-size="11.5" font-weight="600" fill="#a51d1d" text-anchor="${anchorRight ? 'end' : 'start'}" stroke="#fff" stroke-width="3" paint-order="stroke">${escapeHtml(r.band.label)}</text>`,
     );
