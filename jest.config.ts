@@ -4,15 +4,16 @@ import type { Config } from 'jest';
 const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] as [string, Record<string, unknown>] };
 
 /*
- * Two projects: `unit` (no servers, fake clocks allowed) and `integration` (real RabbitMQ, ZooKeeper and worker
- * processes; the global setup finds or starts the servers, each suite isolates itself with a vhost and a ZK root).
+ * Three projects: `unit` (no servers, fake clocks allowed), `integration` (real RabbitMQ, ZooKeeper and worker
+ * processes; the global setup finds or starts the servers, each suite isolates itself with a vhost and a ZK root), and
+ * `browser` (the reports opened in headless chromium, on real runs; `npm run test:browser`, not part of `npm test`).
  */
 const config: Config = {
   projects: [
     {
       displayName: 'unit',
       testMatch: ['<rootDir>/{system,harness}/**/*.test.ts'],
-      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.docker\\.test\\.ts$', '/node_modules/'],
+      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.docker\\.test\\.ts$', '\\.browser\\.test\\.ts$', '/node_modules/'],
       transform,
       testEnvironment: 'node',
     },
@@ -24,6 +25,16 @@ const config: Config = {
       globalSetup: '<rootDir>/harness/testing/global-setup.ts',
       globalTeardown: '<rootDir>/harness/testing/global-teardown.ts',
       slowTestThreshold: 60,
+    },
+    {
+      // Reports in a real browser (Debian's chromium through puppeteer-core) on real runs: `npm run test:browser`.
+      displayName: 'browser',
+      testMatch: ['<rootDir>/harness/**/*.browser.test.ts'],
+      transform,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/harness/testing/global-setup.ts',
+      globalTeardown: '<rootDir>/harness/testing/global-teardown.ts',
+      slowTestThreshold: 120,
     },
   ],
   testTimeout: 120000,

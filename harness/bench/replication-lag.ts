@@ -10,7 +10,7 @@ import { emptySection, type SectionReport } from './bench-report';
 import { BenchSystem, type BenchContext } from './bench-system';
 import { visibilityLags, type Ack, type Observation } from './lag-calc';
 import { round, summarize } from './stats';
-import { openLoop } from './steady-load';
+import { openLoop } from '../workload/open-loop';
 import { BENCH_USER, mustWrite, rideInsert } from './workload';
 
 type Log = (msg: string) => void;

@@ -48,7 +48,7 @@ export class LoadChecker implements Checker {
       },
     ];
     const failed = thresholds.filter((t) => !t.pass);
-    const figures = `${run.requestsPerSec.mean.toFixed(0)} req/s, p99 ${run.latencyMs.p99} ms, ${bad} of ${run.requests} failed`;
+    const figures = `${run.requestsPerSec.mean.toFixed(0)} req/s, p99 ${Math.round(run.latencyMs.p99 * 10) / 10} ms, ${bad} of ${run.requests + run.errors} failed`;
     return {
       checker: this.name,
       valid: failed.length === 0,

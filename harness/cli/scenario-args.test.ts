@@ -55,3 +55,12 @@ test('an unknown --set key is a usage error naming the closest settings and list
   expect(() => parseScenarioArgs(['chaos', '--set', 'FOO=1'])).toThrow(/coordination: ZK_SESSION_TIMEOUT_MS, .*ZK_ROOT/);
   expect(() => parseScenarioArgs(['chaos', '--set', 'WORKER_ID=w1'])).toThrow(/WORKER_ID: not a setting/);
 });
+
+test('--live serves the live view on the LIVE_PORT setting unless --live-port names one', () => {
+  const run = (argv: string[]) => parseScenarioArgs(argv) as Extract<ReturnType<typeof parseScenarioArgs>, { kind: 'run' }>;
+  expect(run(['load']).live).toBeNull();
+  expect(run(['load', '--live']).live).toEqual({});
+  expect(run(['load', '--live-port', '9000']).live).toEqual({ port: 9000 });
+  expect(() => parseScenarioArgs(['load', '--live-port', '70000'])).toThrow(/--live-port must be an integer from 0 to 65535/);
+  expect(USAGE).toContain('--live');
+});

@@ -25,12 +25,15 @@ Options:
   --env local|docker     where the system runs (default ${DEFAULT_OPTIONS.environment})
   --set KEY=VALUE        a setting of the system under test (repeatable; README.md, Configuration), e.g. --set ZK_SESSION_TIMEOUT_MS=2000
   --out DIR              parent directory of reports (default reports)
+  --live                 serve the report's charts while the run goes, on http://127.0.0.1:LIVE_PORT/ (the URL is
+                         printed at the start; the page updates itself; the server stops with the run)
+  --live-port N          port of the live view (default: the LIVE_PORT setting, 8390; 0: any free port)
   -h, --help             this text`;
 
 export type ParsedArgs =
   | { kind: 'help' }
   | { kind: 'list' }
-  | { kind: 'run'; scenario: string; options: ScenarioOptions; outDir: string };
+  | { kind: 'run'; scenario: string; options: ScenarioOptions; outDir: string; live: { port?: number } | null };
 
 export class UsageError extends Error {}
 
@@ -68,6 +71,8 @@ export function parseScenarioArgs(argv: string[]): ParsedArgs {
         'max-stale': { type: 'string' },
         set: { type: 'string', multiple: true },
         out: { type: 'string' },
+        live: { type: 'boolean' },
+        'live-port': { type: 'string' },
       },
     });
   } catch (err) {
@@ -95,6 +100,7 @@ export function parseScenarioArgs(argv: string[]): ParsedArgs {
     kind: 'run',
     scenario: positionals[0],
     outDir: values.out ?? 'reports',
+    live: values.live || values['live-port'] !== undefined ? (values['live-port'] !== undefined ? { port: int('live-port', values['live-port'], 0, 0, 65535) } : {}) : null,
     options: {
       environment,
       durationS: int('duration', values.duration, DEFAULT_OPTIONS.durationS, 5, 3600),

@@ -2,6 +2,7 @@ import { loadConfig } from '../../system/common/config/config';
 import { validityWord } from '../core/checker';
 import { createEnvironment } from '../environment/environments';
 import { formatSummary } from '../report/print-summary';
+import { startLiveServer } from '../report/live-server';
 import { writeReport } from '../report/write-report';
 import { runScenario } from '../runner/run-scenario';
 import { findScenario, SCENARIOS } from '../scenarios';
@@ -17,10 +18,21 @@ async function main(): Promise<number> {
   const scenario = findScenario(args.scenario);
   if (!scenario) throw new UsageError(`unknown scenario "${args.scenario}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   // A bad --set value is refused here, before anything starts, with the variable's name.
-  loadConfig({ ...process.env, ...args.options.settings });
+  const config = loadConfig({ ...process.env, ...args.options.settings });
   const environment = await createEnvironment(args.options.environment);
-  const report = await runScenario(scenario, args.options, { environment, progress: (line) => console.error(line), signal: interrupt.signal });
+  const live = args.live
+    ? await startLiveServer({ port: args.live.port ?? config.livePort, updateMs: config.liveUpdateMs, title: scenario.name })
+    : undefined;
+  if (live) console.error(`live view: ${live.url}`);
+  let report;
+  try {
+    report = await runScenario(scenario, args.options, { environment, progress: (line) => console.error(line), signal: interrupt.signal, observe: live?.attach });
+  } catch (err) {
+    await live?.close(`the run failed: ${(err as Error).message}`);
+    throw err;
+  }
   const written = writeReport(report, { root: args.outDir });
+  await live?.close(`${validityWord(report.valid)}: the run is over; the report is ${written.html}`);
   console.log(formatSummary(report, written.summary, { color: process.stdout.isTTY }));
   console.log(`report: ${written.html}\n        ${written.markdown}\n        ${written.json}`);
   const notPassed = report.verdicts.filter((v) => v.valid !== true).map((v) => `${v.checker} ${validityWord(v.valid)}`);

@@ -83,8 +83,37 @@ export interface ElectionEvent {
   newMasterPid: number;
 }
 
+/*
+ * A load run sends thousands of requests a second: too many to keep one by one, so its requests are kept as
+ * per-second aggregates (LoadRecorder, HdrHistogram per second) instead of Operations.
+ */
+export interface LoadSecond {
+  /** Start of the second, epoch ms; seconds count from the workload's start. */
+  at: number;
+  /** Requests invoked in this second, by outcome (failed: an error, a timeout, a non-2xx answer or not sent). */
+  ok: number;
+  failed: number;
+  /** Latency of the ok ones, ms: open loop (from the scheduled start) in a fixed-rate phase, else from the send. */
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** One phase of a load workload (the report marks it on every time chart). */
+export interface LoadPhase {
+  label: string;
+  startedAt: number;
+  endedAt: number;
+  /** open: requests sent on a fixed schedule, latency from the scheduled start; closed: each connection waits for its answer. */
+  loop: 'open' | 'closed';
+}
+
 export interface History {
   ops: Operation[];
+  /** Per-second aggregates of load runs (absent in reports written before they existed). */
+  loadSeconds?: LoadSecond[];
+  loadPhases?: LoadPhase[];
   faults: FaultWindow[];
   topology: TopologySample[];
   scaleTicks: ScaleTick[];
@@ -92,7 +121,7 @@ export interface History {
 }
 
 export function emptyHistory(): History {
-  return { ops: [], faults: [], topology: [], scaleTicks: [], elections: [] };
+  return { ops: [], loadSeconds: [], loadPhases: [], faults: [], topology: [], scaleTicks: [], elections: [] };
 }
 
 /** Appends operations with sequential indexes; one recorder per run, shared by every client. */

@@ -10,6 +10,10 @@ export interface ScenarioReport {
   environment: EnvironmentName;
   startedAt: number;
   endedAt: number;
+  /** The workload's span (epoch ms): the report's time axis starts here; what came before is start-up. Absent in
+   * reports written before it was recorded, and when the system never came up. */
+  workloadStartedAt?: number;
+  workloadEndedAt?: number;
   /** The scenario's options as run (duration, rate, interval, seed...). */
   options: Record<string, unknown>;
   /** The system's configuration overrides. */

@@ -19,7 +19,10 @@ export class LocalEnvironment implements Environment {
     try {
       system = await startTestSystem(options.env, services);
     } catch (err) {
-      await services.stop();
+      // Why the system did not start is what the user needs; a server that then also fails to stop must not hide it.
+      await services.stop().catch((stopErr: Error) => {
+        (err as Error).message += ` (and stopping the local servers failed too: ${stopErr.message})`;
+      });
       throw err;
     }
     const sys = system;

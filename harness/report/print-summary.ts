@@ -1,6 +1,7 @@
 import { validityWord, type Validity } from '../core/checker';
 import type { ScenarioReport } from '../core/scenario-report';
 import { fmtActual, fmtMs, fmtNum, fmtPct } from './format';
+import { loadTotals } from './load-totals';
 import type { HistorySummary } from './summarize-history';
 
 /*
@@ -75,15 +76,20 @@ export function formatSummary(report: ScenarioReport, s: HistorySummary, options
   );
   const lines = [
     `${report.scenario}: ${verdictWord(report.valid)}  (${fmtNum((report.endedAt - report.startedAt) / 1000)} s, ${report.environment}, ` +
-      `${a.total} ops, ${fmtPct(a.total ? a.ok / a.total : null)} ok, ${fmtNum(s.throughput.okPerSec)} ok/s, ${s.faults.length} faults, ${s.elections} elections)`,
+      (a.total === 0 && report.load.length
+        ? `${loadTotals(report).requests} load requests, ${fmtPct(loadTotals(report).errorShare)} failed, `
+        : `${a.total} ops, ${fmtPct(a.total ? a.ok / a.total : null)} ok, ${fmtNum(s.throughput.okPerSec)} ok/s, `) +
+      `${s.faults.length} faults, ${s.elections} elections)`,
     verdicts,
-    figures,
+    // A load run has no client operations: its requests are on the `load` lines below.
+    ...(a.total === 0 && report.load.length ? [] : [figures]),
   ];
   for (const f of s.faults) {
     lines.push(`  fault ${f.kind}${f.target ? ` ${f.target}` : ''} at ${fmtNum(f.startMs / 1000)} s for ${fmtMs(f.durationMs)} ms: availability ${fmtPct(f.availability)}, longest write gap ${fmtMs(f.maxOkWriteGapMs)} ms`);
   }
   for (const r of report.load) {
-    lines.push(`  load ${r.label}: ${fmtNum(r.requestsPerSec.mean)} req/s, p50 ${fmtMs(r.latencyMs.p50)} ms, p99 ${fmtMs(r.latencyMs.p99)} ms, ${r.errors + r.non2xx} errors`);
+    const loop = r.loop === 'open' && r.closedLoopLatencyMs ? ` (open loop; closed loop, same requests: p50 ${fmtMs(r.closedLoopLatencyMs.p50)} ms, p99 ${fmtMs(r.closedLoopLatencyMs.p99)} ms)` : '';
+    lines.push(`  load ${r.label}: ${fmtNum(r.requestsPerSec.mean)} req/s, p50 ${fmtMs(r.latencyMs.p50)} ms, p99 ${fmtMs(r.latencyMs.p99)} ms${loop}, ${r.errors + r.non2xx} errors`);
   }
   return lines.join('\n');
 }

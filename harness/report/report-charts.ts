@@ -1,11 +1,24 @@
 import type { ScenarioReport } from '../core/scenario-report';
 import { renderBarChart } from './svg-bar-chart';
 import { renderChart } from './svg-chart';
-import { faultBands, latencySeries, makeBucketing, scaleTargetSeries, throughputSeries, workerCountSeries } from './time-series';
+import type { OpKind } from '../core/history';
+import { nearestRank, spectrumOf, spectrumX, type SpectrumPoint } from '../core/spectrum';
+import {
+  faultBands,
+  latencySeries,
+  loadSecondsSeries,
+  makeBucketing,
+  phaseBands,
+  scaleTargetSeries,
+  throughputSeries,
+  workerCountSeries,
+  type Bucketing,
+  type LatencySeries,
+} from './time-series';
 
 /*
- * The report's charts, drawn from a ScenarioReport. Every time chart shares the same x axis (seconds since the run
- * started) and shows the fault windows, so a reader can look down the page at one instant.
+ * The report's charts, drawn from a ScenarioReport. Every time chart shares the same x axis (seconds since the
+ * workload started; start-up is left out) and shows the fault windows and the workload's phases, so a reader can look down the page at one instant.
  */
 
 export interface RenderedChart {
@@ -28,17 +41,51 @@ export const COLORS = {
   p99: '#08306b',
   wp50: '#e6550d',
   wp99: '#7f2704',
+  p90: '#6baed6',
+  max: '#777777',
   reqs: '#3182bd',
 };
 
+/** The span the time charts show (epoch ms): the workload's, so that start-up does not take the first seconds. */
+export function workloadSpan(report: ScenarioReport): { t0: number; end: number } {
+  const { history } = report;
+  let first = Infinity;
+  for (const o of history.ops) first = Math.min(first, o.startedAt);
+  for (const p of history.loadPhases ?? []) first = Math.min(first, p.startedAt);
+  const t0 = report.workloadStartedAt ?? (Number.isFinite(first) ? first : report.startedAt);
+  const end = Math.max(t0 + 1000, report.workloadEndedAt ?? report.endedAt);
+  return { t0, end };
+}
+
+/** Throughput and latency of the whole workload per bucket: its operations and its load runs' seconds together. */
+function workloadSeries(report: ScenarioReport, b: Bucketing, kind: OpKind | 'all') {
+  const tp = throughputSeries(kind === 'all' ? report.history.ops : report.history.ops.filter((o) => o.kind === kind), b);
+  const lat = latencySeries(report.history.ops, b, kind);
+  const seconds = report.history.loadSeconds ?? [];
+  if (seconds.length && kind === 'all') {
+    const load = loadSecondsSeries(seconds, b);
+    for (let i = 0; i < b.count; i++) {
+      tp.ok[i] += load.throughput.ok[i];
+      tp.failed[i] += load.throughput.failed[i];
+      for (const k of ['p50', 'p90', 'p99', 'max'] as const) {
+        const a = lat[k][i];
+        const x = load.latency[k][i];
+        lat[k][i] = a === null ? x : x === null ? a : Math.max(a, x);
+      }
+    }
+  }
+  return { tp, lat };
+}
+
 export function timeCharts(report: ScenarioReport, width = 1100): RenderedChart[] {
   const { history } = report;
-  const t0 = report.startedAt;
-  const endS = Math.max(1, (report.endedAt - t0) / 1000);
+  const { t0, end } = workloadSpan(report);
+  const endS = (end - t0) / 1000;
   const xDomain: [number, number] = [0, endS];
   const bands = faultBands(history.faults, t0);
-  const b = makeBucketing(t0, report.endedAt, 1000);
-  const xLabel = 'time since start (s)';
+  const phases = phaseBands(history.loadPhases ?? [], t0);
+  const b = makeBucketing(t0, end, 1000);
+  const xLabel = 'time since the workload started (s)';
   const charts: RenderedChart[] = [];
 
   const wc = workerCountSeries(history.topology, t0);
@@ -71,45 +118,22 @@ export function timeCharts(report: ScenarioReport, width = 1100): RenderedChart[
         ? [{ name: 'wanted (1 + target slaves)', color: COLORS.target, xs: target.xs, ys: target.target.map((t) => t + 1), step: true, dash: '6 4', width: 2.5 }]
         : [],
       bands,
+      phases,
       markers,
     }),
   });
 
-  for (const kind of ['read', 'write'] as const) {
-    const lat = latencySeries(history.ops, b, kind);
-    const title = kind === 'read' ? 'Read latency' : 'Write latency';
-    charts.push({
-      id: `latency-${kind}`,
-      title,
-      caption: `p50 and p99 latency of acknowledged ${kind}s, per second of invocation (log scale; gaps: no ${kind} acknowledged in that second).`,
-      svg: renderChart({
-        id: `latency-${kind}`,
-        title: `${title} (acknowledged ${kind}s, per second)`,
-        xLabel,
-        yLabel: 'latency (ms, log scale)',
-        xDomain,
-        width,
-        height: 300,
-        yScale: 'log',
-        lines: [
-          { name: 'p50', color: kind === 'read' ? COLORS.p50 : COLORS.wp50, xs: lat.xs, ys: lat.p50, width: 2 },
-          { name: 'p99', color: kind === 'read' ? COLORS.p99 : COLORS.wp99, xs: lat.xs, ys: lat.p99, width: 2, dash: '5 3' },
-        ],
-        bands,
-      }),
-    });
-  }
-
-  const tp = throughputSeries(history.ops, b);
+  const all = workloadSeries(report, b, 'all');
+  const tp = all.tp;
   charts.push({
     id: 'throughput',
     title: 'Throughput',
-    caption: 'Operations invoked per second, stacked by outcome: ok (acknowledged), failed (the system said no), unknown (no answer or a timeout: it may have happened).',
+    caption: 'Requests and operations invoked per second, stacked by outcome: ok (acknowledged), failed (the system said no, or no answer for a load request), unknown (no answer or a timeout: it may have happened).',
     svg: renderChart({
       id: 'throughput',
       title: 'Throughput by outcome',
       xLabel,
-      yLabel: 'operations / s',
+      yLabel: 'requests / s',
       xDomain,
       width,
       height: 300,
@@ -122,18 +146,64 @@ export function timeCharts(report: ScenarioReport, width = 1100): RenderedChart[
         ],
       },
       bands,
+      phases,
     }),
   });
+
+  // One latency chart per stream that has data: the load runs' requests, reads, writes (and both empty ones for an
+  // empty history, so that a run that did nothing shows it).
+  const hasOps = (k: OpKind) => history.ops.some((o) => o.kind === k);
+  const streams: Array<{ id: string; title: string; what: string; lat: LatencySeries; colors: [string, string] }> = [];
+  if ((history.loadSeconds ?? []).length) {
+    streams.push({ id: 'latency-load', title: 'Request latency', what: 'load requests (open loop from the scheduled start in a fixed-rate phase)', lat: loadSecondsSeries(history.loadSeconds ?? [], b).latency, colors: [COLORS.p50, COLORS.p99] });
+  }
+  const noLoad = streams.length === 0;
+  for (const kind of ['read', 'write'] as const) {
+    if (!hasOps(kind) && !noLoad) continue;
+    streams.push({
+      id: `latency-${kind}`,
+      title: kind === 'read' ? 'Read latency' : 'Write latency',
+      what: `acknowledged ${kind}s`,
+      lat: workloadSeries(report, b, kind).lat,
+      colors: kind === 'read' ? [COLORS.p50, COLORS.p99] : [COLORS.wp50, COLORS.wp99],
+    });
+  }
+  for (const st of streams) {
+    charts.push({
+      id: st.id,
+      title: st.title,
+      caption: `p50, p90, p99 and max latency of ${st.what}, per second of invocation (log scale; gaps: nothing acknowledged in that second).`,
+      svg: renderChart({
+        id: st.id,
+        title: `${st.title} (per second)`,
+        xLabel,
+        yLabel: 'latency (ms, log scale)',
+        xDomain,
+        width,
+        height: 300,
+        yScale: 'log',
+        lines: [
+          { name: 'p50', color: st.colors[0], xs: st.lat.xs, ys: st.lat.p50, width: 2 },
+          { name: 'p90', color: COLORS.p90, xs: st.lat.xs, ys: st.lat.p90, width: 1.5 },
+          { name: 'p99', color: st.colors[1], xs: st.lat.xs, ys: st.lat.p99, width: 2, dash: '5 3' },
+          { name: 'max', color: COLORS.max, xs: st.lat.xs, ys: st.lat.max, width: 1, dash: '2 3' },
+        ],
+        bands,
+        phases,
+      }),
+    });
+  }
+
   // Failures are a few per second beside hundreds of successes: on their own scale they cannot be missed.
   charts.push({
     id: 'errors',
     title: 'Failed and unknown operations',
-    caption: 'The failed and unknown operations of the chart above on their own scale (operations invoked per second).',
+    caption: 'The failed and unknown requests and operations of the throughput chart on their own scale (per second of invocation).',
     svg: renderChart({
       id: 'errors',
       title: 'Failed and unknown operations',
       xLabel,
-      yLabel: 'operations / s',
+      yLabel: 'requests / s',
       xDomain,
       width,
       height: 220,
@@ -147,9 +217,57 @@ export function timeCharts(report: ScenarioReport, width = 1100): RenderedChart[
         ],
       },
       bands,
+      phases,
     }),
   });
   return charts;
+}
+
+/** The latency distributions of the run: each load run (open and closed loop), or the reads and writes. */
+export function distributionChart(report: ScenarioReport, width = 1100): RenderedChart {
+  const series: Array<{ name: string; color: string; points: SpectrumPoint[]; dash?: string }> = [];
+  const palette = [COLORS.p50, COLORS.wp50, '#31a354', '#756bb1'];
+  report.load.forEach((r, i) => {
+    const color = palette[i % palette.length];
+    if (r.spectrum?.length) series.push({ name: `${r.label}${r.loop === 'open' ? ' (open loop)' : r.loop === 'closed' ? ' (closed loop)' : ''}`, color, points: r.spectrum });
+    if (r.closedLoopSpectrum?.length) series.push({ name: `${r.label} (closed loop, same requests)`, color, points: r.closedLoopSpectrum, dash: '5 3' });
+  });
+  for (const kind of ['read', 'write'] as const) {
+    const lat = report.history.ops.filter((o) => o.kind === kind && o.outcome === 'ok').map((o) => o.endedAt - o.startedAt).sort((a, b) => a - b);
+    if (lat.length) series.push({ name: `${kind}s`, color: kind === 'read' ? COLORS.p50 : COLORS.wp50, points: spectrumOf(lat.length, (p) => nearestRank(lat, p)) });
+  }
+  // Wide enough for the finest percentile any series holds (its maximum is then drawn at the right edge).
+  let finest = 0;
+  for (const s of series) for (const pt of s.points) if (pt.p < 100) finest = Math.max(finest, -Math.log10(1 - pt.p / 100));
+  const decades = Math.min(6, Math.max(2, Math.ceil(finest + 0.05)));
+  const xTicks = Array.from({ length: decades + 1 }, (_, i) => i);
+  return {
+    id: 'latency-distribution',
+    title: 'Latency distribution',
+    caption:
+      'Latency by percentile (HdrHistogram\'s percentile spectrum): the x axis is logarithmic in 1 / (1 − percentile), so each step right is ten times rarer (90 %, 99 %, 99.9 %); the right end of a line is its maximum.' +
+      (series.some((x) => x.dash) ? ' Dashed: the same requests timed closed loop (from the send, as autocannon does).' : ''),
+    svg: renderChart({
+      id: 'latency-distribution',
+      title: 'Latency distribution (percentile spectrum)',
+      xLabel: 'percentile',
+      yLabel: 'latency (ms, log scale)',
+      xDomain: [0, decades],
+      xTicks,
+      xTickLabel: (v) => (v === 0 ? '0 %' : `${Number((100 * (1 - 10 ** -v)).toPrecision(8))} %`),
+      width,
+      height: 320,
+      yScale: 'log',
+      lines: series.map((s) => ({
+        name: s.name,
+        color: s.color,
+        xs: s.points.map((p) => spectrumX(p.p, decades)),
+        ys: s.points.map((p) => p.ms),
+        width: 2,
+        ...(s.dash ? { dash: s.dash } : {}),
+      })),
+    }),
+  };
 }
 
 /** Two bar charts comparing the load runs: request rate, and latency percentiles. */

@@ -5,18 +5,18 @@ import { syntheticReport } from './synthetic-report';
 const report = syntheticReport({ seed: 3 });
 const summary = summarizeHistory(report.history, { startedAt: report.startedAt, endedAt: report.endedAt });
 
-test('one svg per chart: five time charts and two load charts', () => {
+test('one svg per chart: five time charts, the latency distribution and two load charts', () => {
   const html = renderHtml(report, summary);
-  expect(html.match(/<svg /g)).toHaveLength(7);
-  expect(html.match(/<figure /g)).toHaveLength(7);
-  for (const id of ['workers', 'latency-read', 'latency-write', 'throughput', 'errors', 'load-rate', 'load-latency']) {
+  expect(html.match(/<svg /g)).toHaveLength(8);
+  expect(html.match(/<figure /g)).toHaveLength(8);
+  for (const id of ['workers', 'latency-read', 'latency-write', 'throughput', 'errors', 'latency-distribution', 'load-rate', 'load-latency']) {
     expect(html).toContain(`id="chart-${id}"`);
   }
 });
 
 test('without load runs there is no load section', () => {
   const html = renderHtml({ ...report, load: [] }, summary);
-  expect(html.match(/<svg /g)).toHaveLength(5);
+  expect(html.match(/<svg /g)).toHaveLength(6);
   expect(html).not.toContain('<h2>Load</h2>');
 });
 

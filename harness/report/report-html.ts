@@ -2,7 +2,8 @@ import { validityWord } from '../core/checker';
 import type { ScenarioReport } from '../core/scenario-report';
 import { escapeHtml as e } from './escape';
 import { fmtActual, fmtMs, fmtNum, fmtPct, fmtRelS } from './format';
-import { loadCharts, timeCharts, type RenderedChart } from './report-charts';
+import { distributionChart, loadCharts, timeCharts, workloadSpan, type RenderedChart } from './report-charts';
+import { loadTotals } from './load-totals';
 import type { HistorySummary } from './summarize-history';
 
 /*
@@ -76,12 +77,48 @@ function faultsTable(s: HistorySummary): string {
 
 function loadSection(report: ScenarioReport, charts: RenderedChart[]): string {
   if (report.load.length === 0) return '';
-  const rows = report.load.map(
-    (r) =>
-      `<tr><td>${e(r.label)}</td><td class="num">${r.rate === null ? 'max' : fmtNum(r.rate)}</td><td class="num">${r.connections}</td><td class="num">${fmtNum(r.durationS)}</td><td class="num">${fmtNum(r.requestsPerSec.mean)}</td><td class="num">${fmtMs(r.latencyMs.p50)}</td><td class="num">${fmtMs(r.latencyMs.p90)}</td><td class="num">${fmtMs(r.latencyMs.p99)}</td><td class="num">${fmtMs(r.latencyMs.max)}</td><td class="num">${r.requests}</td><td class="num">${r.errors}</td><td class="num">${r.timeouts}</td><td class="num">${r.non2xx}</td></tr>`,
-  );
-  return `<h2>Load</h2><table><thead><tr><th>run</th><th>target req/s</th><th>conns</th><th>s</th><th>mean req/s</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>requests</th><th>errors</th><th>timeouts</th><th>non-2xx</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+  const rows = report.load.map((r) => {
+    const closed = r.closedLoopLatencyMs;
+    return `<tr><td>${e(r.label)}</td><td>${e(r.loop ?? 'closed')}</td><td class="num">${r.rate === null ? 'max' : fmtNum(r.rate)}</td><td class="num">${r.connections}</td><td class="num">${fmtNum(r.durationS)}</td><td class="num">${fmtNum(r.requestsPerSec.mean)}</td><td class="num">${fmtMs(r.latencyMs.p50)}</td><td class="num">${fmtMs(r.latencyMs.p90)}</td><td class="num">${fmtMs(r.latencyMs.p99)}</td><td class="num">${fmtMs(r.latencyMs.max)}</td><td class="num">${closed ? `${fmtMs(closed.p50)} / ${fmtMs(closed.p99)}` : '–'}</td><td class="num">${r.requests}</td><td class="num">${r.errors}</td><td class="num">${r.timeouts}</td><td class="num">${r.non2xx}</td></tr>`;
+  });
+  return `<h2>Load</h2><table><thead><tr><th>run</th><th>loop</th><th>target req/s</th><th>conns</th><th>s</th><th>mean req/s</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>closed-loop p50 / p99 ms</th><th>requests</th><th>errors</th><th>timeouts</th><th>non-2xx</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<p class="meta">Open loop: requests sent on an even schedule and timed from their scheduled start, so a server that falls behind is charged for the wait (no coordinated omission). Closed loop: timed from the send; beside an open-loop run, the same requests timed that way.</p>
 <div class="bars">${charts.map(figure).join('')}</div>`;
+}
+
+/** The cards at the top: a load run's figures when the run was a load run, else the operations'. */
+export function cards(report: ScenarioReport, summary: HistorySummary): Array<[string, string]> {
+  const passed = report.verdicts.filter((v) => v.valid === true).length;
+  const out: Array<[string, string]> = [[`${passed}/${report.verdicts.length}`, 'checkers passed']];
+  if (report.load.length) {
+    const t = loadTotals(report);
+    out.push([String(t.requests), 'requests']);
+    for (const r of report.load) {
+      out.push([`${fmtNum(r.requestsPerSec.mean, 0)}/s`, `${r.label}: requests/s${r.rate ? ` (target ${r.rate})` : ''}`]);
+      out.push([`${fmtMs(r.latencyMs.p50)} / ${fmtMs(r.latencyMs.p99)} ms`, `${r.label}: p50 / p99${r.loop === 'open' ? ' (open loop)' : ''}`]);
+    }
+    out.push([fmtPct(t.errorShare), 'error share']);
+  }
+  if (summary.counts.all.total > 0 || report.load.length === 0) {
+    out.push(
+      [String(summary.counts.all.total), 'operations'],
+      [fmtPct(summary.counts.all.total ? summary.counts.all.ok / summary.counts.all.total : null), 'acknowledged'],
+      [`${summary.counts.all.unknown}`, 'unknown outcome'],
+      [`${fmtNum(summary.throughput.okPerSec)}/s`, 'ok throughput'],
+      [`${fmtMs(summary.latencyMs.read.p99)} ms`, 'read p99'],
+      [`${fmtMs(summary.latencyMs.write.p99)} ms`, 'write p99'],
+    );
+  }
+  out.push([String(summary.faults.length), 'faults'], [String(summary.elections), 'elections']);
+  return out;
+}
+
+/** One line on what came before the workload (it is left off the time axis). */
+export function startUpLine(report: ScenarioReport): string {
+  const { t0 } = workloadSpan(report);
+  const ready = report.history.topology.find((s) => s.at <= t0 && s.workers.some((w) => w.role === 'master' && w.state === 'ready'));
+  const readyS = ready ? ` (first ready master seen at ${fmtNum((ready.at - report.startedAt) / 1000)} s)` : '';
+  return `Start-up: the system took ${fmtNum((t0 - report.startedAt) / 1000)} s from the run's start to the workload's start${readyS}; the time axis starts with the workload.`;
 }
 
 function figure(c: RenderedChart): string {
@@ -97,7 +134,6 @@ function kvTable(obj: Record<string, unknown>): string {
 export function renderHtml(report: ScenarioReport, summary: HistorySummary): string {
   const time = timeCharts(report);
   const load = loadCharts(report);
-  const passed = report.verdicts.filter((v) => v.valid === true).length;
   const fig = (value: string, label: string) => `<div class="fig"><b>${e(value)}</b><span>${e(label)}</span></div>`;
   const started = new Date(report.startedAt).toISOString();
   return `<!DOCTYPE html>
@@ -111,23 +147,16 @@ export function renderHtml(report: ScenarioReport, summary: HistorySummary): str
 <div class="meta">${e(started)} · ${fmtNum((report.endedAt - report.startedAt) / 1000)} s · environment <b>${e(report.environment)}</b> · ${report.machine.cores} cores, ${e(report.machine.node)}, ${e(report.machine.platform)}</div>
 <p class="desc">${e(report.description)}</p>
 <div class="figures">
-${fig(`${passed}/${report.verdicts.length}`, 'checkers passed')}
-${fig(String(summary.counts.all.total), 'operations')}
-${fig(fmtPct(summary.counts.all.total ? summary.counts.all.ok / summary.counts.all.total : null), 'acknowledged')}
-${fig(`${summary.counts.all.unknown}`, 'unknown outcome')}
-${fig(`${fmtNum(summary.throughput.okPerSec)}/s`, 'ok throughput')}
-${fig(`${fmtMs(summary.latencyMs.read.p99)} ms`, 'read p99')}
-${fig(`${fmtMs(summary.latencyMs.write.p99)} ms`, 'write p99')}
-${fig(String(summary.faults.length), 'faults')}
-${fig(String(summary.elections), 'elections')}
+${cards(report, summary).map(([v, l]) => fig(v, l)).join('\n')}
 </div>
 <h2>Verdicts and thresholds</h2>
 ${verdictRows(report)}
 <h2>Over time</h2>
-<p class="meta">Shaded in red: fault windows, from injection until the nemesis saw the system healed.</p>
+<p class="meta">${e(startUpLine(report))} Shaded in red: fault windows, from injection until the nemesis saw the system healed. Tinted in violet along the bottom: the workload's phases.</p>
 ${time.map(figure).join('\n')}
-<h2>Operations</h2>
-${opsTable(summary)}
+<h2>Latency distribution</h2>
+${figure(distributionChart(report))}
+${summary.counts.all.total === 0 && report.load.length ? '' : `<h2>Operations</h2>\n${opsTable(summary)}`}
 <h2>Faults</h2>
 ${faultsTable(summary)}
 ${loadSection(report, load)}

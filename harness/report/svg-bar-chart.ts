@@ -66,7 +66,7 @@ export function renderBarChart(spec: BarChartSpec): string {
       const v = Number.isFinite(b.value) ? b.value : 0;
       const y = gy + i * perBar;
       const w = Math.max(1, x(v) - left);
-      o.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${b.color}"><title>${escapeHtml(`${row.label}: ${b.name} ${b.value}`)}</title></rect>`);
+      o.push(`<rect class="bar" x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${b.color}"><title>${escapeHtml(`${row.label}: ${b.name} ${b.value}`)}</title></rect>`);
       const label = `${tickLabel(Number(v.toFixed(v < 10 ? 2 : 0)))}${spec.unit ? ` ${spec.unit}` : ''}`;
       o.push(`<text x="${(left + w + 4).toFixed(1)}" y="${y + barH - 3}" font-size="11.5" fill="#222">${escapeHtml(label)}</text>`);
     });

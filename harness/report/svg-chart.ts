@@ -53,11 +53,17 @@ export interface ChartSpec {
   lines?: LineSeries[];
   stacked?: StackedAreas;
   bands?: FaultBand[];
+  /** Phases of the workload (fixed rate, saturation): a tinted strip along the bottom with their names. */
+  phases?: FaultBand[];
   markers?: Marker[];
+  /** x ticks and their labels, for an axis that is not time (the latency distribution's percentiles). */
+  xTicks?: number[];
+  xTickLabel?: (v: number) => string;
 }
 
 export const MARGIN = { top: 58, right: 24, bottom: 50, left: 68 };
 export const BAND_COLOR = '#d62728';
+export const PHASE_COLOR = '#6a51a3';
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
 
 export interface PlotArea {
@@ -139,7 +145,7 @@ function stackedPaths(st: StackedAreas, x: Scale, y: Scale, xEnd: number): strin
       const x1 = px(x(i + 1 < st.xs.length ? st.xs[i + 1] : xEnd));
       d += `L${x1},${px(y(base[i]))}L${x0},${px(y(base[i]))}`;
     }
-    out.push(`<path d="${d}Z" fill="${layer.color}" fill-opacity="0.85" stroke="none"><title>${escapeHtml(layer.name)}</title></path>`);
+    out.push(`<path class="data" d="${d}Z" fill="${layer.color}" fill-opacity="0.85" stroke="none"><title>${escapeHtml(layer.name)}</title></path>`);
     top.forEach((v, i) => (base[i] = v));
   }
   return out;
@@ -179,6 +185,7 @@ function legend(spec: ChartSpec): string {
       'fault window',
     );
   }
+  if (spec.phases?.length) add(`<rect x="0" y="-6" width="16" height="10" fill="${PHASE_COLOR}" fill-opacity="0.10" stroke="${PHASE_COLOR}"/>`, 'workload phase');
   if (spec.markers?.length) add(`<line x1="8" y1="-7" x2="8" y2="5" stroke="#6a3d9a" stroke-width="1.5" stroke-dasharray="3 2"/>`, 'new master elected');
   return items.join('');
 }
@@ -187,7 +194,8 @@ export function renderChart(spec: ChartSpec): string {
   const width = spec.width ?? 1100;
   const height = spec.height ?? 320;
   const area = plotArea(width, height);
-  const xTicks = niceTicks(spec.xDomain[0], spec.xDomain[1], 12).filter((t) => t >= spec.xDomain[0] && t <= spec.xDomain[1]);
+  const xTicks = spec.xTicks ?? niceTicks(spec.xDomain[0], spec.xDomain[1], 12).filter((t) => t >= spec.xDomain[0] && t <= spec.xDomain[1]);
+  const xLabelOf = spec.xTickLabel ?? tickLabel;
   const x = linearScale(spec.xDomain, [area.left, area.right], xTicks);
   const y = yScaleFor(spec, area);
   const clip = `clip-${spec.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -210,9 +218,17 @@ export function renderChart(spec: ChartSpec): string {
     const X = px(x(t));
     o.push(`<line x1="${X}" y1="${area.top}" x2="${X}" y2="${area.bottom}" stroke="#f0f0f0"/>`);
     o.push(`<line x1="${X}" y1="${area.bottom}" x2="${X}" y2="${area.bottom + 5}" stroke="#666"/>`);
-    o.push(`<text x="${X}" y="${area.bottom + 19}" font-size="12" fill="#444" text-anchor="middle">${tickLabel(t)}</text>`);
+    o.push(`<text x="${X}" y="${area.bottom + 19}" font-size="12" fill="#444" text-anchor="middle">${escapeHtml(xLabelOf(t))}</text>`);
   }
 
+  // Phases: a faint tint over their whole span, and a strip with the name along the bottom.
+  for (const r of bandRects(spec.phases ?? [], x, area)) {
+    o.push(
+      `<rect class="phase-band" x="${r.x}" y="${area.top}" width="${r.width}" height="${area.bottom - area.top}" fill="${PHASE_COLOR}" fill-opacity="0.06"><title>${escapeHtml(r.band.label)}: ${r.band.from.toFixed(1)}–${r.band.to.toFixed(1)} s</title></rect>`,
+      `<rect x="${r.x}" y="${area.bottom - 16}" width="${r.width}" height="16" fill="${PHASE_COLOR}" fill-opacity="0.16"/>`,
+      `<text class="phase-label" x="${px(r.x + 4)}" y="${area.bottom - 4}" font-size="11" fill="#3f2a7a">${escapeHtml(r.band.label)}</text>`,
+    );
+  }
   // Under the data: the band's tint, so that lines and areas keep their own colours.
   const rects = bandRects(spec.bands ?? [], x, area);
   for (const r of rects) {
@@ -226,7 +242,7 @@ export function renderChart(spec: ChartSpec): string {
     const d = linePath(l.xs, l.ys, x, y, l.step ?? false, spec.xDomain[1]);
     if (d) {
       o.push(
-        `<path d="${d}" fill="none" stroke="${l.color}" stroke-width="${l.width ?? 2}" stroke-linejoin="round" stroke-linecap="round"${l.dash ? ` stroke-dasharray="${l.dash}"` : ''}><title>${escapeHtml(l.name)}</title></path>`,
+        `<path class="data" d="${d}" fill="none" stroke="${l.color}" stroke-width="${l.width ?? 2}" stroke-linejoin="round" stroke-linecap="round"${l.dash ? ` stroke-dasharray="${l.dash}"` : ''}><title>${escapeHtml(l.name)}</title></path>`,
       );
     }
   }
@@ -241,8 +257,10 @@ export function renderChart(spec: ChartSpec): string {
     );
     // Labels on up to three rows so that faults close together do not print over each other.
     const ly = area.top + 17 + (i % 3) * 14;
-    const anchorRight = r.x > area.right - 160;
-    const lx = anchorRight ? r.x - 4 : r.x + r.width + 4;
+    // After the band where there is room, else before it, else (a band as wide as the chart) inside it.
+    const after = r.x + r.width + 160 <= area.right;
+    const anchorRight = !after && r.x - 160 >= area.left;
+    const lx = after ? r.x + r.width + 4 : anchorRight ? r.x - 4 : r.x + 4;
     o.push(
       `<text class="fault-label" x="${px(lx)}" y="${ly}" font-size="11.5" font-weight="600" fill="#a51d1d" text-anchor="${anchorRight ? 'end' : 'start'}" stroke="#fff" stroke-width="3" paint-order="stroke">${escapeHtml(r.band.label)}</text>`,
     );

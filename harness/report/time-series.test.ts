@@ -1,5 +1,5 @@
 import type { Operation, TopologySample, WorkerSample } from '../core/history';
-import { bucketIndex, faultBands, latencySeries, makeBucketing, scaleTargetSeries, throughputSeries, workerCountSeries } from './time-series';
+import { bucketIndex, faultBands, latencySeries, loadSecondsSeries, makeBucketing, phaseBands, scaleTargetSeries, throughputSeries, workerCountSeries } from './time-series';
 
 const T0 = 1_700_000_000_000;
 const op = (startedAt: number, latency: number, outcome: Operation['outcome'] = 'ok', kind: Operation['kind'] = 'read'): Operation => ({
@@ -67,4 +67,19 @@ test('fault bands and scale targets are relative seconds', () => {
     xs: [2, 4],
     target: [1, 3],
   });
+});
+
+test('load seconds: counts add up per bucket, percentiles keep the worse of two seconds in one bucket', () => {
+  const b = makeBucketing(T0, T0 + 4000, 2000);
+  const sec = (at: number, ok: number, p99: number | null) => ({ at: T0 + at, ok, failed: 1, p50: p99 === null ? null : p99 / 2, p90: p99, p99, max: p99 });
+  const s = loadSecondsSeries([sec(0, 10, 8), sec(1000, 20, 30), sec(2000, 0, null)], b);
+  // 2 s buckets: 31 requests in the first is 15.5 per second.
+  expect(s.throughput.ok).toEqual([15, 0]);
+  expect(s.throughput.failed).toEqual([1, 0.5]);
+  expect(s.latency.p99).toEqual([30, null]);
+  expect(s.latency.xs).toEqual([1, 3]);
+});
+
+test('phases are bands named with their loop', () => {
+  expect(phaseBands([{ label: 'fixed rate', startedAt: T0 + 1000, endedAt: T0 + 11_000, loop: 'open' }], T0)).toEqual([{ from: 1, to: 11, label: 'fixed rate (open loop)' }]);
 });

@@ -1,5 +1,5 @@
 import { percentile } from '../bench/stats';
-import type { FaultWindow, OpKind, Operation, ScaleTick, TopologySample } from '../core/history';
+import type { FaultWindow, LoadPhase, LoadSecond, OpKind, Operation, ScaleTick, TopologySample } from '../core/history';
 
 /*
  * Turns a history into per-bucket series for the charts. Times on the x axis are seconds since the run's start.
@@ -52,23 +52,52 @@ export interface LatencySeries {
   xs: number[];
   /** Per bucket, ms; null where the bucket holds no acknowledged operation (the chart leaves a gap). */
   p50: Array<number | null>;
+  p90: Array<number | null>;
   p99: Array<number | null>;
+  max: Array<number | null>;
 }
 
-/** Latency percentiles of acknowledged operations of one kind, per bucket. */
-export function latencySeries(ops: Operation[], b: Bucketing, kind: OpKind): LatencySeries {
+/** Latency percentiles of acknowledged operations of one kind (or all kinds), per bucket. */
+export function latencySeries(ops: Operation[], b: Bucketing, kind: OpKind | 'all'): LatencySeries {
   const buckets: number[][] = Array.from({ length: b.count }, () => []);
   for (const op of ops) {
-    if (op.kind === kind && op.outcome === 'ok') buckets[bucketIndex(b, op.startedAt)].push(op.endedAt - op.startedAt);
+    if ((kind === 'all' || op.kind === kind) && op.outcome === 'ok') buckets[bucketIndex(b, op.startedAt)].push(op.endedAt - op.startedAt);
   }
-  const p50: Array<number | null> = [];
-  const p99: Array<number | null> = [];
+  const s: LatencySeries = { xs: bucketStartsS(b).map((x) => x + b.bucketMs / 2000), p50: [], p90: [], p99: [], max: [] };
   for (const lat of buckets) {
     lat.sort((x, y) => x - y);
-    p50.push(lat.length ? percentile(lat, 50) : null);
-    p99.push(lat.length ? percentile(lat, 99) : null);
+    s.p50.push(lat.length ? percentile(lat, 50) : null);
+    s.p90.push(lat.length ? percentile(lat, 90) : null);
+    s.p99.push(lat.length ? percentile(lat, 99) : null);
+    s.max.push(lat.length ? lat[lat.length - 1] : null);
   }
-  return { xs: bucketStartsS(b).map((x) => x + b.bucketMs / 2000), p50, p99 };
+  return s;
+}
+
+/*
+ * The same two series from a load run's per-second aggregates. Seconds are on the workload's grid, so each falls in
+ * one bucket of a 1 s bucketing from the workload's start; should two share a bucket (a coarser bucketing), the
+ * counts add up and each percentile shows the worse of the two (percentiles of different seconds cannot be merged).
+ */
+export function loadSecondsSeries(seconds: LoadSecond[], b: Bucketing): { throughput: ThroughputSeries; latency: LatencySeries } {
+  const zeros = () => new Array<number>(b.count).fill(0);
+  const nulls = () => new Array<number | null>(b.count).fill(null);
+  const throughput: ThroughputSeries = { xs: bucketStartsS(b), ok: zeros(), failed: zeros(), unknown: zeros() };
+  const latency: LatencySeries = { xs: bucketStartsS(b).map((x) => x + b.bucketMs / 2000), p50: nulls(), p90: nulls(), p99: nulls(), max: nulls() };
+  const perReq = 1000 / b.bucketMs;
+  const worse = (a: number | null, x: number | null) => (x === null ? a : a === null ? x : Math.max(a, x));
+  for (const sec of seconds) {
+    const i = bucketIndex(b, sec.at);
+    throughput.ok[i] += sec.ok * perReq;
+    throughput.failed[i] += sec.failed * perReq;
+    for (const k of ['p50', 'p90', 'p99', 'max'] as const) latency[k][i] = worse(latency[k][i], sec[k]);
+  }
+  return { throughput, latency };
+}
+
+/** The load phases as bands on the time axis (s since t0). */
+export function phaseBands(phases: LoadPhase[], t0: number): FaultBand[] {
+  return phases.map((p) => ({ from: (p.startedAt - t0) / 1000, to: (p.endedAt - t0) / 1000, label: `${p.label} (${p.loop} loop)` }));
 }
 
 export interface WorkerCountSeries {

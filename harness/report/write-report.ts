@@ -42,7 +42,8 @@ export function writeReport(report: ScenarioReport, options: WriteOptions = {}):
   fs.mkdirSync(dir);
 
   const safe: ScenarioReport = { ...report, settings: redactSettings(report.settings) };
-  const summary = summarizeHistory(report.history, { startedAt: report.startedAt, endedAt: report.endedAt });
+  // Rates and fault times are the workload's, like the charts' time axis: start-up and teardown are not part of it.
+  const summary = summarizeHistory(report.history, { startedAt: report.workloadStartedAt ?? report.startedAt, endedAt: report.workloadEndedAt ?? report.endedAt });
   const files = { json: path.join(dir, 'report.json'), markdown: path.join(dir, 'report.md'), html: path.join(dir, 'report.html') };
   fs.writeFileSync(files.json, JSON.stringify({ ...safe, summary }) + '\n');
   fs.writeFileSync(files.markdown, renderMarkdown(safe, summary));

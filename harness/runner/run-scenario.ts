@@ -2,6 +2,7 @@ import os from 'node:os';
 import { loadConfig } from '../../system/common/config/config';
 import { mergeValidity, type Verdict } from '../core/checker';
 import { HistoryRecorder } from '../core/history';
+import { LoadRecorder } from '../core/load-recorder';
 import type { ScenarioReport } from '../core/scenario-report';
 import type { Environment } from '../environment/environment';
 import type { NemesisContext } from '../nemesis/nemesis';
@@ -19,6 +20,8 @@ export interface RunOptions {
   healTimeoutMs?: number;
   /** Interrupts the run: the workload and the nemesis stop early; the system is still torn down and reported. */
   signal?: AbortSignal;
+  /** Called once at the start with a function that returns the run's report so far (the live view polls it). */
+  observe?: (snapshot: () => ScenarioReport) => void;
 }
 
 /** Settings every scenario starts from: fast failure detection, quiet logs. */
@@ -38,6 +41,33 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
   const load: ScenarioContext['load'] = [];
   // The healthy topology the nemesis and the final state wait for: the one the system starts with.
   const slaves = loadConfig({ ...process.env, ...settings }).initialSlaves;
+  let workloadStartedAt: number | undefined;
+  let workloadEndedAt: number | undefined;
+  let loadRecorder: LoadRecorder | undefined;
+  const report = (): ScenarioReport => ({
+    scenario: scenario.name,
+    description: scenario.description,
+    environment: options.environment,
+    startedAt,
+    endedAt: Date.now(),
+    ...(workloadStartedAt !== undefined ? { workloadStartedAt } : {}),
+    ...(workloadEndedAt !== undefined ? { workloadEndedAt } : {}),
+    options: { ...options },
+    settings,
+    machine: { cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, memoryMb: Math.round(os.totalmem() / 2 ** 20) },
+    history,
+    load,
+    verdicts,
+    valid: mergeValidity(verdicts.map((v) => v.valid)),
+  });
+  run.observe?.(() => {
+    // A copy in which the open seconds of a load run and a fault still going on show as of now.
+    const now = Date.now();
+    const r = report();
+    const faults = history.faults.map((f) => (f.endedAt ? f : { ...f, endedAt: now }));
+    const loadPhases = (history.loadPhases ?? []).map((p) => (p.endedAt ? p : { ...p, endedAt: now }));
+    return { ...r, history: { ...history, faults, loadPhases, loadSeconds: loadRecorder?.snapshot() ?? [] } };
+  });
   const progress = (line: string) => run.progress(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 
   progress(`starting the ${options.environment} environment`);
@@ -60,6 +90,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
       clients: Array.from({ length: options.clients }, (_, i) => new DbClient(cluster.http, recorder, i)),
       keyPrefix: `r${startedAt.toString(36)}`,
       load,
+      loadRecorder: (loadRecorder = new LoadRecorder(history, (workloadStartedAt = Date.now()))),
       progress,
       signal,
     };
@@ -68,6 +99,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
     } catch (err) {
       verdicts.push(aborted(err));
     }
+    workloadEndedAt = Date.now();
+    loadRecorder.settle();
     if (signal.aborted) verdicts.push(aborted(new Error('interrupted by the user')));
     const ops = history.ops;
     progress(`workload done: ${ops.length} operations (${ops.filter((o) => o.outcome === 'ok').length} ok)`);
@@ -96,20 +129,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
     progress('stopping the system');
     await cluster.stop().catch((err) => progress(`could not stop cleanly: ${(err as Error).message}`));
   }
-  return {
-    scenario: scenario.name,
-    description: scenario.description,
-    environment: options.environment,
-    startedAt,
-    endedAt: Date.now(),
-    options: { ...options },
-    settings,
-    machine: { cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, memoryMb: Math.round(os.totalmem() / 2 ** 20) },
-    history,
-    load,
-    verdicts,
-    valid: mergeValidity(verdicts.map((v) => v.valid)),
-  };
+  return report();
 }
 
 function aborted(err: unknown): Verdict {

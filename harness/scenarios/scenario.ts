@@ -1,6 +1,7 @@
 import { STALENESS_DEFAULTS } from '../checkers/staleness-checker';
 import type { Checker } from '../core/checker';
 import type { FaultKind, HistoryRecorder } from '../core/history';
+import type { LoadRecorder } from '../core/load-recorder';
 import type { LoadRun } from '../core/load-run';
 import { FAULT_KINDS } from '../nemesis/registry';
 import type { Cluster, EnvironmentName } from '../environment/environment';
@@ -59,6 +60,8 @@ export interface ScenarioContext {
   /** Unique per run: write keys start with it. */
   keyPrefix: string;
   load: LoadRun[];
+  /** Where load runs record their requests (per-second aggregates in the history). */
+  loadRecorder: LoadRecorder;
   progress: (line: string) => void;
   /** Aborted when the user interrupts the run: workloads and nemeses stop early. */
   signal: AbortSignal;

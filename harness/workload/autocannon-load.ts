@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import type { LoadRecorder } from '../core/load-recorder';
 import type { LoadRun } from '../core/load-run';
 import { assertLoopback } from '../testing/http-client';
 
@@ -11,6 +12,8 @@ export interface AutocannonTarget {
   rate: number | null;
   connections: number;
   durationS: number;
+  /** Records every request into the history (per-second aggregates); the bench leaves it out. */
+  recorder?: LoadRecorder;
 }
 
 /** One bounded autocannon run against a loopback URL (POST with a JSON body), summarised as a LoadRun. */
@@ -31,12 +34,23 @@ export async function runAutocannon(t: AutocannonTarget): Promise<LoadRun> {
     timeout: 10,
   }, (err, result) => (err ? fail(err) : settle(result)));
   const began = Date.now();
-  instance.on('response', () => {
-    const second = Math.floor((Date.now() - began) / 1000);
+  const phase = t.recorder?.phase(t.label, 'closed');
+  instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+    const now = Date.now();
+    const second = Math.floor((now - began) / 1000);
     while (perSecond.length <= second) perSecond.push(0);
     perSecond[second]++;
+    // autocannon is closed loop: a request starts when its connection's previous answer came, so it is timed from
+    // its send, which is all there is to go by.
+    const sentAt = now - responseTime;
+    phase?.record({ startedAt: sentAt, sentAt, endedAt: now, ok: status >= 200 && status < 300 });
+  });
+  instance.on('reqError', () => {
+    const now = Date.now();
+    phase?.record({ startedAt: now, sentAt: now, endedAt: now, ok: false });
   });
   const r = await finished;
+  const f = phase?.finish();
   return {
     label: t.label,
     rate: t.rate,
@@ -49,5 +63,9 @@ export async function runAutocannon(t: AutocannonTarget): Promise<LoadRun> {
     timeouts: r.timeouts,
     non2xx: r.non2xx,
     perSecond,
+    startedAt: began,
+    endedAt: Date.now(),
+    loop: 'closed',
+    ...(f ? { spectrum: f.spectrum } : {}),
   };
 }

@@ -384,6 +384,18 @@ export const SETTINGS = {
     group: 'harness',
     doc: "breaks replication on purpose (slaves skip every replicated write): only for the harness's proof that its checkers catch lost writes; never in a deployment",
   }),
+  LIVE_PORT: setting({
+    field: 'livePort',
+    schema: port.default(8390),
+    group: 'harness',
+    doc: "port of the scenario CLI's live view (`--live`), on 127.0.0.1 (0: any free port)",
+  }),
+  LIVE_UPDATE_MS: setting({
+    field: 'liveUpdateMs',
+    schema: positiveMs.default(1000),
+    group: 'harness',
+    doc: 'how often the live view sends the charts to the page',
+  }),
 };
 
 export type SettingName = keyof typeof SETTINGS;
