@@ -25,7 +25,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const WRITES = 1500;
 
 /** A deployment of this test's own (vhost, ZooKeeper root, data directory), which a second orchestrator finds again. */
-async function deployment(name: string) {
+async function deployment(name: string, overrides: Record<string, string> = {}) {
   const suite = `${name}-${process.pid}`;
   const { rabbitmq, zookeeper } = localServices(loadConfig(), createLogger('test', 'warn'));
   await rabbitmq.addVhost(suite);
@@ -47,6 +47,7 @@ async function deployment(name: string) {
     SNAPSHOT_CHUNK_BYTES: '16384',
     SNAPSHOT_FETCH_TIMEOUT_MS: '3000',
     LOG_LEVEL: 'warn',
+    ...overrides,
   });
   const urls = { orchestrator: rabbitmq.url(suite, 'orchestrator'), worker: rabbitmq.url(suite, 'worker'), admin: rabbitmq.url(suite, 'admin') };
   const zookeeperConnect = process.env.TEST_ZOOKEEPER_CONNECT ?? `127.0.0.1:${config.localZookeeperPort}`;
@@ -181,4 +182,31 @@ test('a system stopped and started again comes back from a snapshot with every a
   // And it takes writes again.
   acknowledged += await writeUsers(running.http, 'c', 10);
   await expectConverged(d.urls.admin, await waitForTopology(running.http, 1, 60000), acknowledged);
+});
+
+test('with no snapshot taken, the master refuses writes (503) before retention could drop a record no snapshot covers', async () => {
+  const bare = await deployment('no-snapshots', { SNAPSHOT_EVERY_RECORDS: '0' });
+  const system = await bare.start();
+  try {
+    const statuses = new Map<number, number>();
+    let firstRefusal = '';
+    let accepted = 0;
+    for (let n = 0; n < 900; n++) {
+      const r = await system.http.post('/api/v1/db/write', { op: 'insert', table: 'users', values: { username: `n-${n}`, password: 'p'.repeat(40) } });
+      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      if (r.status === 201) accepted++;
+      else if (!firstRefusal) firstRefusal = String(r.body?.error?.message);
+    }
+    // About 250 kB of budget at some 600 estimated bytes a record: a few hundred writes, then only refusals.
+    expect(accepted).toBeGreaterThan(200);
+    expect(accepted).toBeLessThan(600);
+    expect(statuses.get(503)).toBe(900 - accepted);
+    expect(firstRefusal).toContain('the replication log is full');
+    // Retention dropped nothing: the log still begins at its genesis, and every accepted write is on every replica.
+    expect(await firstSyncOffset(bare.urls.admin)).toBe(0);
+    await expectConverged(bare.urls.admin, await waitForTopology(system.http, 1, 60000), accepted);
+  } finally {
+    await system.orchestrator.stop();
+    await bare.cleanup();
+  }
 });
