@@ -99,7 +99,7 @@ export class SnapshotTaker {
     const file = path.join(this.o.dir, `snapshot-${id}.sqlite`);
     const started = Date.now();
     try {
-      await this.o.db.sequelize.query('VACUUM INTO :file', { replacements: { file } });
+      await this.o.db.copyTo(file);
       const state = await WorkerDatabase.stateOfCopy(file);
       if (state.logId === null) throw new Error('the copy has no log id');
       const written = await writeSnapshot(this.o.connection, file, id, this.o.chunkBytes, this.o.idleMs);

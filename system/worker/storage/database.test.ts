@@ -45,3 +45,23 @@ test('a snapshot read gives the rows and the applied LSN stored with them, witho
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a copy (VACUUM INTO) holds the data and the replication state written with it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-copy-'));
+  const db = await WorkerDatabase.open(path.join(dir, 'db.sqlite'));
+  try {
+    await db.transaction(async (t) => {
+      await db.tables.users.create({ username: 'ann', password: 'p' }, { transaction: t });
+      await db.saveReplicationState({ ...EMPTY_REPLICATION_STATE, appliedLsn: 9, appliedOffset: 12, epoch: 2, logId: 'log-x', epochMaster: 77, logBytes: 4321 }, t);
+    });
+    const copy = path.join(dir, 'copy.sqlite');
+    await db.copyTo(copy);
+    expect(await WorkerDatabase.stateOfCopy(copy)).toEqual({ appliedLsn: 9, appliedOffset: 12, epoch: 2, logId: 'log-x', epochMaster: 77, logBytes: 4321 });
+    const reopened = await WorkerDatabase.open(copy);
+    expect((await reopened.tables.users.findAll({ raw: true })).map((r) => (r as { username: string }).username)).toEqual(['ann']);
+    await reopened.close();
+  } finally {
+    await db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -74,10 +74,20 @@ function appliedWriteRow(writeId: string, outcome: WriteResult) {
   return { write_id: writeId, lsn: outcome.lsn, changes: outcome.changes, inserted_id, request_hash: outcome.requestHash ?? null };
 }
 
+/** A plain sqlite3 connection to `file`, beside Sequelize's, for what Sequelize has no call for. */
+async function openRaw(file: string): Promise<import('sqlite3').Database> {
+  const sqlite3 = (await import('sqlite3')).default;
+  return new Promise((resolve, reject) => {
+    const d = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (err) => (err ? reject(err) : resolve(d)));
+  });
+}
+
 export class WorkerDatabase {
   private constructor(
     readonly sequelize: Sequelize,
     readonly tables: Readonly<Record<TableName, ModelStatic<Model>>>,
+    /** The SQLite file. */
+    readonly file: string,
   ) {}
 
   static async open(file: string): Promise<WorkerDatabase> {
@@ -127,15 +137,26 @@ export class WorkerDatabase {
     await sequelize.query('PRAGMA journal_mode = WAL');
     await sequelize.sync();
     await ReplicationRow.findOrCreate({ where: { id: 1 }, defaults: { id: 1, applied_lsn: 0, applied_offset: -1, epoch: 0, log_id: null, epoch_master: null, log_bytes: 0 } });
-    return new WorkerDatabase(sequelize, tables);
+    return new WorkerDatabase(sequelize, tables, file);
+  }
+
+  /**
+   * A consistent copy of the database in `dest` (VACUUM INTO), made on a connection of its own: the copy is one read
+   * transaction, which in WAL mode neither waits for nor stops the replicator's writes, nor holds up the reads the
+   * default connection serves meanwhile.
+   */
+  async copyTo(dest: string): Promise<void> {
+    const handle = await openRaw(this.file);
+    try {
+      await new Promise<void>((resolve, reject) => handle.run('VACUUM INTO ?', [dest], (err) => (err ? reject(err) : resolve())));
+    } finally {
+      await new Promise<void>((resolve) => handle.close(() => resolve()));
+    }
   }
 
   /** The replication state inside a copy of a worker database (a snapshot), read without opening it as a replica. */
   static async stateOfCopy(file: string): Promise<ReplicationState> {
-    const sqlite3 = (await import('sqlite3')).default;
-    const handle = await new Promise<import('sqlite3').Database>((resolve, reject) => {
-      const d = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (err) => (err ? reject(err) : resolve(d)));
-    });
+    const handle = await openRaw(file);
     try {
       const row = await new Promise<Record<string, unknown> | undefined>((resolve, reject) =>
         handle.get('SELECT applied_lsn, applied_offset, epoch, log_id, epoch_master, log_bytes FROM _replication WHERE id = 1', (err, r) =>
