@@ -2,12 +2,14 @@ import { loadConfig } from '../../system/common/config/config';
 import { createLogger } from '../../system/common/logging/logger';
 import { ensureServices } from '../../system/common/services/ensure-services';
 import { startTestSystem } from '../testing/test-system';
-import type { Cluster, Environment, EnvironmentOptions } from './environment';
+import { LinkHub } from '../network/link-hub';
+import type { Cluster, ClusterLinks, Environment, EnvironmentOptions } from './environment';
 
 /*
  * The `local` environment: RabbitMQ and ZooKeeper on loopback (started, and installed when missing, like `npm start`
  * does), the orchestrator in this process with its own vhost and ZooKeeper root, workers as child processes.
- * Faults are real: signals to worker PIDs, restarts of the real servers.
+ * Faults are real: signals to worker PIDs, restarts of the real servers, and (with `linkProxies`) links cut, slowed or
+ * reset by a TCP proxy per link of every part.
  */
 export class LocalEnvironment implements Environment {
   readonly name = 'local' as const;
@@ -15,15 +17,30 @@ export class LocalEnvironment implements Environment {
   async start(options: EnvironmentOptions): Promise<Cluster> {
     const base = loadConfig({ ...process.env, ...options.env });
     const services = await ensureServices(base, createLogger('harness', 'warn'));
+    const hub = options.linkProxies ? new LinkHub() : undefined;
     let system;
     try {
-      system = await startTestSystem(options.env, services);
+      await hub?.start();
+      system = await startTestSystem(options.env, services, hub);
     } catch (err) {
+      await hub?.close();
       await services.stop();
       throw err;
     }
     const sys = system;
     const runtime = sys.orchestrator.runtime;
+    // A worker that is gone takes its proxies with it.
+    if (hub) runtime.on('exit', (exit) => void hub.dropWorker(exit.id));
+    const links: ClusterLinks | undefined = hub && {
+      worker(pid) {
+        const handle = runtime.list().find((h) => h.pid === pid);
+        if (!handle) throw new Error(`no running worker with PID ${pid}`);
+        return hub.worker(handle.id);
+      },
+      get orchestrator() {
+        return hub.orchestrator;
+      },
+    };
     const runningWorkerPids = async () => runtime.list().map((h) => h.pid).sort((a, b) => a - b);
     return {
       environment: 'local',
@@ -32,6 +49,7 @@ export class LocalEnvironment implements Environment {
       token: sys.config.token,
       rabbitmqUrl: sys.rabbitmqUrl,
       settings: options.env,
+      links,
       runningWorkerPids,
       async signalWorker(pid, signal) {
         // Only ever signal a process this system started: a stale PID could have been reused by the OS.
@@ -49,6 +67,7 @@ export class LocalEnvironment implements Environment {
       },
       async stop() {
         await sys.stop();
+        await hub?.close();
         await services.stop();
       },
     };

@@ -261,6 +261,12 @@ export const SETTINGS = {
     group: 'coordination',
     doc: 'pause between the orchestrator\'s attempts to open a new ZooKeeper session after losing one (meanwhile what needs ZooKeeper answers 503)',
   }),
+  AMQP_HEARTBEAT_S: setting({
+    field: 'amqpHeartbeatS',
+    schema: z.coerce.number().int().min(1).max(60).default(5),
+    group: 'coordination',
+    doc: 'AMQP heartbeat of every connection to the broker, in seconds: a peer that sent nothing for two of them is gone (a master cut from the broker stops after that, so that another can be elected)',
+  }),
   ZK_ROOT: setting({
     field: 'zkRoot',
     schema: z
@@ -340,6 +346,17 @@ export const SETTINGS = {
     doc: 'pino log level (logs are JSON on stderr)',
   }),
 
+  // The harness's network faults: where workers connect is asked of its link proxies (see harness/network/).
+  WORKER_LINK_PROXY: setting({
+    field: 'workerLinkProxy',
+    schema: optionalString.refine(
+      (v) => v === undefined || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\/?$/.test(v),
+      'must be http://127.0.0.1:<port> (a link-proxy control endpoint on loopback)',
+    ),
+    group: 'harness',
+    doc: "link-proxy control endpoint (`http://127.0.0.1:<port>`) the orchestrator asks, before starting a worker, for that worker's broker and ZooKeeper addresses, so that the harness can cut, slow or reset each worker's links; unset: workers connect directly",
+    shownDefault: 'unset: off',
+  }),
   // Breaks replication on purpose (slaves consume the log without applying writes): only for the harness's proof
   // that its checkers catch a broken promise. Never set it in a real deployment.
   UNSAFE_SKIP_REPLICATION: setting({
