@@ -40,6 +40,8 @@ export interface Fault<K extends string = string> {
   /** A few words for the chaos scenario's description, e.g. "kill master". */
   readonly title: string;
   readonly hits: FaultTarget;
+  /** A network fault: it needs the system started with link proxies (environment option `linkProxies`). */
+  readonly needsLinks?: boolean;
   /** Hits the system, given the topology just before; says what it hit. */
   inject(ctx: FaultContext, before: WorkerStatus[]): Promise<Hit>;
   /** Undoes the hit where the system cannot (SIGCONT after SIGSTOP). Absent when the system heals by itself (a killed

@@ -41,7 +41,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
   const progress = (line: string) => run.progress(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 
   progress(`starting the ${options.environment} environment`);
-  const cluster = await run.environment.start({ env: settings });
+  const cluster = await run.environment.start({ env: settings, linkProxies: scenario.linkProxies?.(options) ?? false });
   const sampler = new TopologySampler(cluster.http, history.topology);
   try {
     sampler.start();

@@ -1,11 +1,12 @@
 import { chaos } from './chaos';
 import { load } from './load';
 import { masterCrash } from './master-crash';
+import { partition } from './partition';
 import { readBurstScenario } from './read-burst';
 import type { Scenario } from './scenario';
 import { slaveCrash } from './slave-crash';
 
-export const SCENARIOS: readonly Scenario[] = [readBurstScenario, masterCrash, slaveCrash, chaos, load];
+export const SCENARIOS: readonly Scenario[] = [readBurstScenario, masterCrash, slaveCrash, chaos, partition, load];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

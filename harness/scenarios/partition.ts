@@ -1,0 +1,61 @@
+import { OutageChecker } from '../checkers/outage-checker';
+import type { FaultKind } from '../core/history';
+import type { Fault } from '../nemesis/fault';
+import { runFault } from '../nemesis/nemesis';
+import { FAULTS } from '../nemesis/registry';
+import { randomSchedule } from '../nemesis/schedule';
+import { abortableSleep } from '../core/abortable-sleep';
+import { faultCheckers, startMixedLoad } from './faults-under-load';
+import { FIXED_TWO_SLAVES, type Scenario } from './scenario';
+
+/** Quiet time between faults, so that each window can be told apart in the report. */
+const GAP_MS = 3000;
+const MAX_FAULTS = 16;
+
+/** The link faults every run goes through first, in this order; then random link faults while time is left. */
+export const REQUIRED_PARTITIONS: readonly FaultKind[] = ['cut-master-zookeeper', 'cut-master-rabbitmq', 'isolate-slave', 'cut-orchestrator-zookeeper'];
+
+const NETWORK_FAULTS = FAULTS.filter((f) => f.needsLinks);
+
+/** The partition scenario's system: two slaves, and the orchestrator's session short enough to be cut past it. */
+export const PARTITION_SETTINGS: Record<string, string> = {
+  ...FIXED_TWO_SLAVES,
+  ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS: '4000',
+  AMQP_HEARTBEAT_S: '1',
+};
+
+export const partition: Scenario = {
+  name: 'partition',
+  description:
+    `Network faults under a mixed load: first ${REQUIRED_PARTITIONS.join(', ')}, then random ones of ` +
+    `${NETWORK_FAULTS.map((f) => f.kind).join(', ')} for the rest of --duration. Every link of the orchestrator and of each worker goes ` +
+    'through a TCP proxy that cuts it per direction, slows or resets it. Checks: no acknowledged write lost or applied twice, reads, ' +
+    'no two masters acknowledging in one period (fencing), elections, convergence, and how long writes and reads stopped per fault.',
+  settings: () => PARTITION_SETTINGS,
+  linkProxies: () => true,
+  async run(ctx) {
+    const { options } = ctx;
+    const durationMs = options.durationS * 1000;
+    const start = Date.now();
+    const load = startMixedLoad(ctx);
+    ctx.progress(`load: ${options.clients} clients, ${options.rate} ops/s for ${options.durationS} s; link faults every ~${GAP_MS / 1000} s`);
+    try {
+      for (const kind of REQUIRED_PARTITIONS) {
+        await abortableSleep(GAP_MS, ctx.signal);
+        if (ctx.signal.aborted) break;
+        await runFault(ctx.nemesis, NETWORK_FAULTS.find((f) => f.kind === kind) as Fault<FaultKind>);
+      }
+      const left = durationMs - (Date.now() - start) - GAP_MS;
+      const random = NETWORK_FAULTS.filter((f) => options.faults.includes(f.kind));
+      if (left < 0) ctx.progress(`the required faults took ${Math.round((Date.now() - start) / 1000)} s, longer than --duration: no random ones`);
+      else if (random.length > 0) await randomSchedule(ctx.nemesis, random, { untilMs: left, gapMs: GAP_MS, maxFaults: MAX_FAULTS - REQUIRED_PARTITIONS.length });
+    } finally {
+      await load.done;
+    }
+  },
+  checkers: (o) => [
+    ...faultCheckers({ maxElectionMs: 15000, maxConvergenceMs: 30000, maxUnavailableDuringFault: 1, maxStaleMs: o.maxStaleMs }),
+    new OutageChecker({ maxOutageMs: 20000 }),
+  ],
+  collectsFinalState: true,
+};
