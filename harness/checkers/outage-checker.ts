@@ -34,17 +34,29 @@ export class OutageChecker implements Checker {
     if (faults.length === 0) return { checker: this.name, valid: 'unknown', summary: 'no fault: no outage to measure', thresholds: [] };
     const thresholds: Threshold[] = [];
     const problems: string[] = [];
+    const unmeasured: string[] = [];
+    // Nobody asked after the last operation: a window's grace beyond it is no outage.
+    const lastOp = history.ops.reduce((m, op) => Math.max(m, op.endedAt), 0);
     const windows = faults.map((f) => {
       const limit = maxOutageByKind[f.kind] ?? maxOutageMs;
-      const span = faultSpan(f, graceMs);
+      const full = faultSpan(f, graceMs);
+      const span = { from: full.from, to: Math.min(full.to, lastOp) };
       const gaps = { write: longestGap(history.ops, 'write', span), read: longestGap(history.ops, 'read', span) };
       for (const kind of ['write', 'read'] as const) {
+        if (!history.ops.some((op) => op.kind === kind && op.startedAt <= span.to && op.endedAt >= span.from)) {
+          thresholds.push({ name: `${faultLabel(f)}: longest time without a ${kind} succeeding`, actual: 'no ops', limit: `<= ${limit}`, unit: 'ms', pass: false });
+          unmeasured.push(`${faultLabel(f)}: no ${kind} during it`);
+          continue;
+        }
         const pass = gaps[kind] <= limit;
         thresholds.push({ name: `${faultLabel(f)}: longest time without ${kind === 'write' ? 'a write acknowledged' : 'a read answered'}`, actual: gaps[kind], limit: `<= ${limit}`, unit: 'ms', pass });
         if (!pass) problems.push(`${faultLabel(f)}: ${gaps[kind]} ms without ${kind === 'write' ? 'an acknowledged write' : 'an answered read'} (limit ${limit} ms)`);
       }
       return { fault: faultLabel(f), kind: f.kind, durationMs: f.endedAt - f.startedAt, writeOutageMs: gaps.write, readOutageMs: gaps.read, limitMs: limit };
     });
+    if (problems.length === 0 && unmeasured.length > 0) {
+      return { checker: this.name, valid: 'unknown', summary: `cannot measure: ${joinProblems(unmeasured)}`, thresholds, details: { graceMs, windows } };
+    }
     const valid = problems.length === 0;
     const worst = (k: 'writeOutageMs' | 'readOutageMs') => windows.reduce((a, b) => (b[k] > a[k] ? b : a));
     const summary = valid

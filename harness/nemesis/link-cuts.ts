@@ -86,12 +86,14 @@ export async function healCut(ctx: FaultContext, hit: Hit): Promise<void> {
   }
 }
 
-/** "bytes stopped": what crossed each cut direction while cut (must be 0) and what was held back meanwhile. */
+/** "bytes stopped": what was sent into each cut direction while cut, and what got through (must be none). */
 function bytesStopped(h: Held, after: LinkStats[], heldMs: number): string {
+  const sum = (i: number, dirs: readonly Direction[], k: 'forwarded' | 'received') => dirs.map((d) => after[i][k][d] - h.before[i][k][d]).reduce((a, b) => a + b, 0);
   const parts = h.cuts.map((c, i) => {
-    const through = c.directions.map((d) => after[i].forwarded[d] - h.before[i].forwarded[d]).reduce((a, b) => a + b, 0);
-    const back = c.directions.map((d) => `${d} ${after[i].held[d]} B`).join(', ');
-    return `${c.link.name} ${c.directions.length === 2 ? 'both ways' : c.directions[0]}: ${through === 0 ? 'bytes stopped' : `${through} B GOT THROUGH`} (held ${back})`;
+    const through = sum(i, c.directions, 'forwarded');
+    const sent = sum(i, c.directions, 'received');
+    const way = c.directions.length === 2 ? 'both ways' : c.directions[0];
+    return `${c.link.name} ${way}: ${through === 0 ? `bytes stopped (${sent} B sent, 0 B through)` : `${through} B GOT THROUGH of ${sent} B sent`}`;
   });
   return `cut for ${(heldMs / 1000).toFixed(1)} s: ${parts.join('; ')}`;
 }

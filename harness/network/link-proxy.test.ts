@@ -63,7 +63,7 @@ describe('LinkProxy (real sockets on loopback)', () => {
     await waitUntil('bytes up', async () => peer.received() === 'hello', 2000, 5);
     peer.socket.write('world!');
     await waitUntil('bytes down', async () => client.received() === 'world!', 2000, 5);
-    expect(proxy.stats()).toMatchObject({ connections: 1, accepted: 1, forwarded: { up: 5, down: 6 }, held: { up: 0, down: 0 } });
+    expect(proxy.stats()).toMatchObject({ connections: 1, accepted: 1, forwarded: { up: 5, down: 6 }, received: { up: 5, down: 6 }, held: { up: 0, down: 0 } });
   });
 
   it('a cut upward stops the bytes, keeps the sockets open, and delivers them in order once healed', async () => {
@@ -75,7 +75,7 @@ describe('LinkProxy (real sockets on loopback)', () => {
     await waitUntil('the other direction still flows', async () => client.received() === 'still flowing', 2000, 5);
     await sleep(200);
     expect(peer.received()).toBe('');
-    expect(proxy.stats()).toMatchObject({ forwarded: { up: 0 }, held: { up: 7, down: 0 }, connections: 1 });
+    expect(proxy.stats()).toMatchObject({ forwarded: { up: 0 }, received: { up: 7 }, held: { up: 7, down: 0 }, connections: 1 });
     expect(client.events).toEqual([]);
     expect(peer.events).toEqual([]);
     proxy.pass();

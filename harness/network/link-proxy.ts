@@ -16,6 +16,8 @@ export interface LinkStats {
   accepted: number;
   /** Bytes delivered to the other side, per direction, since the proxy opened. */
   forwarded: Record<Direction, number>;
+  /** Bytes read from the sending side, per direction, since the proxy opened (delivered or not). */
+  received: Record<Direction, number>;
   /** Bytes read from one side and not delivered yet (held by a cut or a delay), per direction. */
   held: Record<Direction, number>;
   /** Connections reset by `reset()` since the proxy opened. */
@@ -46,7 +48,10 @@ class Pipe {
     private readonly link: LinkProxy,
     private readonly direction: Direction,
   ) {
-    source.on('data', (chunk: Buffer) => this.push({ due: Date.now() + this.link.delayOf(direction), chunk }));
+    source.on('data', (chunk: Buffer) => {
+      this.link.countReceived(direction, chunk.length);
+      this.push({ due: Date.now() + this.link.delayOf(direction), chunk });
+    });
     source.on('end', () => this.sourceClosed());
   }
 
@@ -188,7 +193,12 @@ export class LinkProxy {
   private readonly live = new Set<ProxiedConnection>();
   private readonly cut: Record<Direction, boolean> = { up: false, down: false };
   private readonly delay: Record<Direction, number> = { up: 0, down: 0 };
-  private readonly totals = { accepted: 0, resets: 0, forwarded: { up: 0, down: 0 } as Record<Direction, number> };
+  private readonly totals = {
+    accepted: 0,
+    resets: 0,
+    forwarded: { up: 0, down: 0 } as Record<Direction, number>,
+    received: { up: 0, down: 0 } as Record<Direction, number>,
+  };
   private boundPort = 0;
 
   private constructor(
@@ -259,12 +269,18 @@ export class LinkProxy {
       held.up += h.up;
       held.down += h.down;
     }
-    return { connections: this.live.size, accepted: this.totals.accepted, forwarded: { ...this.totals.forwarded }, held, resets: this.totals.resets };
+    const { accepted, resets } = this.totals;
+    return { connections: this.live.size, accepted, forwarded: { ...this.totals.forwarded }, received: { ...this.totals.received }, held, resets };
   }
 
   /** @internal (pipes count what they deliver) */
   count(direction: Direction, bytes: number): void {
     this.totals.forwarded[direction] += bytes;
+  }
+
+  /** @internal (pipes count what they read) */
+  countReceived(direction: Direction, bytes: number): void {
+    this.totals.received[direction] += bytes;
   }
 
   /** @internal (a connection that is gone) */

@@ -11,6 +11,12 @@ import { FIXED_TWO_SLAVES, type Scenario } from './scenario';
 /** Quiet time between faults, so that each window can be told apart in the report. */
 const GAP_MS = 3000;
 const MAX_FAULTS = 16;
+/** The load goes on this long after the last fault healed: the outage checker's grace, so that the window's end has
+ * clients in it. */
+const TAIL_MS = 5000;
+/** Bound on the load beyond --duration: the required faults run even when they outlast it (on a busy machine a fault's
+ * healing, replacements included, can take 20 s). */
+const OVERRUN_MS = 240_000;
 
 /** The link faults every run goes through first, in this order; then random link faults while time is left. */
 export const REQUIRED_PARTITIONS: readonly FaultKind[] = ['cut-master-zookeeper', 'cut-master-rabbitmq', 'isolate-slave', 'cut-orchestrator-zookeeper'];
@@ -37,7 +43,8 @@ export const partition: Scenario = {
     const { options } = ctx;
     const durationMs = options.durationS * 1000;
     const start = Date.now();
-    const load = startMixedLoad(ctx);
+    // Bounded, and stopped once the faults are over: the load must cover every fault window, however long they took.
+    const load = startMixedLoad(ctx, durationMs + OVERRUN_MS);
     ctx.progress(`load: ${options.clients} clients, ${options.rate} ops/s for ${options.durationS} s; link faults every ~${GAP_MS / 1000} s`);
     try {
       for (const kind of REQUIRED_PARTITIONS) {
@@ -49,7 +56,9 @@ export const partition: Scenario = {
       const random = NETWORK_FAULTS.filter((f) => options.faults.includes(f.kind));
       if (left < 0) ctx.progress(`the required faults took ${Math.round((Date.now() - start) / 1000)} s, longer than --duration: no random ones`);
       else if (random.length > 0) await randomSchedule(ctx.nemesis, random, { untilMs: left, gapMs: GAP_MS, maxFaults: MAX_FAULTS - REQUIRED_PARTITIONS.length });
+      await abortableSleep(TAIL_MS, ctx.signal);
     } finally {
+      load.stop();
       await load.done;
     }
   },
