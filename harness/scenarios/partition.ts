@@ -27,7 +27,6 @@ const NETWORK_FAULTS = FAULTS.filter((f) => f.needsLinks);
 export const PARTITION_SETTINGS: Record<string, string> = {
   ...FIXED_TWO_SLAVES,
   ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS: '4000',
-  AMQP_HEARTBEAT_S: '1',
 };
 
 export const partition: Scenario = {

@@ -8,7 +8,7 @@ export type { Channel, ChannelModel, ConsumeMessage };
 
 /** The default of AMQP_HEARTBEAT_S: heartbeats let both sides notice a dead peer (a killed or paused process, a cut
  * link) within a few seconds. */
-export const DEFAULT_HEARTBEAT_S = 5;
+export const DEFAULT_HEARTBEAT_S = 2;
 
 /** The URL with `heartbeat=<s>` unless it names one itself (an operator's URL wins). */
 export function withHeartbeat(url: string, heartbeatS: number): string {

@@ -263,9 +263,9 @@ export const SETTINGS = {
   }),
   AMQP_HEARTBEAT_S: setting({
     field: 'amqpHeartbeatS',
-    schema: z.coerce.number().int().min(1).max(60).default(5),
+    schema: z.coerce.number().int().min(1).max(60).default(2),
     group: 'coordination',
-    doc: 'AMQP heartbeat of every connection to the broker, in seconds: a peer that sent nothing for two of them is gone (a master cut from the broker stops after that, so that another can be elected)',
+    doc: 'AMQP heartbeat of every connection to the broker, in seconds: a peer that sent nothing for two of them is gone; a master cut from the broker stops then, and only then can another be elected (with 5 s, writes stopped for 10 to 15 s)',
   }),
   ZK_ROOT: setting({
     field: 'zkRoot',
