@@ -5,6 +5,8 @@ import { runFault } from '../nemesis/nemesis';
 import { FAULTS } from '../nemesis/registry';
 import { randomSchedule } from '../nemesis/schedule';
 import { abortableSleep } from '../core/abortable-sleep';
+import { DbClient } from '../workload/db-client';
+import { MixedLoad } from '../workload/generators';
 import { faultCheckers, startMixedLoad } from './faults-under-load';
 import { FIXED_TWO_SLAVES, type Scenario } from './scenario';
 
@@ -17,6 +19,8 @@ const TAIL_MS = 5000;
 /** Bound on the load beyond --duration: the required faults run even when they outlast it (on a busy machine a fault's
  * healing, replacements included, can take 20 s). */
 const OVERRUN_MS = 240_000;
+/** Read-only clients beside the mixed load's. */
+const READERS = 2;
 
 /** The link faults every run goes through first, in this order; then random link faults while time is left. */
 export const REQUIRED_PARTITIONS: readonly FaultKind[] = ['cut-master-zookeeper', 'cut-master-rabbitmq', 'isolate-slave', 'cut-orchestrator-zookeeper'];
@@ -44,6 +48,12 @@ export const partition: Scenario = {
     const start = Date.now();
     // Bounded, and stopped once the faults are over: the load must cover every fault window, however long they took.
     const load = startMixedLoad(ctx, durationMs + OVERRUN_MS);
+    // Clients of the mixed load wait for their writes: while writes stall (a cut master) they issue no reads either.
+    // Readers of their own keep asking, so that the time without reads is the system's, not the workload's.
+    const readers = new MixedLoad(
+      Array.from({ length: READERS }, (_, i) => new DbClient(ctx.cluster.http, ctx.recorder, options.clients + i)),
+      { readRatio: 1, rate: Math.max(1, options.rate / 4), durationMs: durationMs + OVERRUN_MS, maxOps: Math.ceil(((options.rate / 4) * (durationMs + OVERRUN_MS) * 1.5) / 1000), seed: options.seed + 1000, keyPrefix: ctx.keyPrefix, signal: ctx.signal },
+    );
     ctx.progress(`load: ${options.clients} clients, ${options.rate} ops/s for ${options.durationS} s; link faults every ~${GAP_MS / 1000} s`);
     try {
       for (const kind of REQUIRED_PARTITIONS) {
@@ -58,7 +68,8 @@ export const partition: Scenario = {
       await abortableSleep(TAIL_MS, ctx.signal);
     } finally {
       load.stop();
-      await load.done;
+      readers.stop();
+      await Promise.all([load.done, readers.done]);
     }
   },
   checkers: (o) => [
