@@ -17,6 +17,9 @@ export interface Hit {
   /** PIDs of the workers the fault hit: healed means none of them is among the workers any more. */
   hitPids: number[];
   note?: string;
+  /** Whether the fault was seen to take effect (bytes stopped, the worker's session expired...): set by faults that
+   * check it; false fails the run (the effect checker), since a fault that did nothing proves nothing. */
+  inEffect?: boolean;
   /** Wait this long before judging the topology (after a server restart the old workers look whole for a moment). */
   settleMs?: number;
 }

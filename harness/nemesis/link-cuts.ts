@@ -80,22 +80,26 @@ export async function healCut(ctx: FaultContext, hit: Hit): Promise<void> {
   } finally {
     const after = h.cuts.map((c) => c.link.stats());
     for (const c of h.cuts) c.link.pass();
-    const lines = [h.what, bytesStopped(h, after, Date.now() - h.startedAt)];
+    const bytes = bytesStopped(h, after, Date.now() - h.startedAt);
+    const lines = [h.what, bytes.line];
     if (h.effect) lines.push(effect ?? `effect NOT seen within ${h.maxMs} ms: ${h.effect.what}`);
     hit.note = lines.join('; ');
+    hit.inEffect = bytes.stopped && (!h.effect || effect !== undefined);
   }
 }
 
 /** "bytes stopped": what was sent into each cut direction while cut, and what got through (must be none). */
-function bytesStopped(h: Held, after: LinkStats[], heldMs: number): string {
+function bytesStopped(h: Held, after: LinkStats[], heldMs: number): { line: string; stopped: boolean } {
   const sum = (i: number, dirs: readonly Direction[], k: 'forwarded' | 'received') => dirs.map((d) => after[i][k][d] - h.before[i][k][d]).reduce((a, b) => a + b, 0);
+  let stopped = true;
   const parts = h.cuts.map((c, i) => {
     const through = sum(i, c.directions, 'forwarded');
+    if (through > 0) stopped = false;
     const sent = sum(i, c.directions, 'received');
     const way = c.directions.length === 2 ? 'both ways' : c.directions[0];
     return `${c.link.name} ${way}: ${through === 0 ? `bytes stopped (${sent} B sent, 0 B through)` : `${through} B GOT THROUGH of ${sent} B sent`}`;
   });
-  return `cut for ${(heldMs / 1000).toFixed(1)} s: ${parts.join('; ')}`;
+  return { line: `cut for ${(heldMs / 1000).toFixed(1)} s: ${parts.join('; ')}`, stopped };
 }
 
 /** The effect of cutting a worker off: it leaves /workers (its session expired, or it stopped on its own). */

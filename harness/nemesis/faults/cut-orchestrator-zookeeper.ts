@@ -49,16 +49,19 @@ export const cutOrchestratorZookeeper = defineFault({
     // The proof that the session expired (not just a disconnection): a new one replaced it.
     const healedAt = Date.now();
     const before = renewalsBefore.get(hit);
-    let line = 'session renewal NOT seen within 15000 ms of the heal';
+    let line = 'effect NOT seen: no session renewal within 15000 ms of the heal';
+    let renewed = false;
     while (Date.now() - healedAt < 15000) {
       const now = await renewals(ctx).catch(() => undefined);
       if (before !== undefined && now !== undefined && now > before) {
         line = `its session expired: a new one opened ${Date.now() - healedAt} ms after the heal`;
+        renewed = true;
         break;
       }
       await new Promise((r) => setTimeout(r, 100));
     }
     hit.note = `${hit.note}; ${line}`;
+    hit.inEffect = hit.inEffect !== false && renewed;
   },
 });
 

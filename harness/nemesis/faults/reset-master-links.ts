@@ -25,6 +25,7 @@ export const resetMasterLinks = defineFault({
     return {
       target: String(master.pid),
       hitPids: [master.pid],
+      inEffect: seen !== undefined && resets.length > 0,
       note: `master; connections reset (${resets.join(', ')}); ${seen ?? `effect NOT seen within ${CUT_MAX_MS} ms: ${effect.what}`}`,
     };
   },

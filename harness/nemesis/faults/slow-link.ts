@@ -19,6 +19,6 @@ export const slowLink = defineFault({
     await new Promise((r) => setTimeout(r, SLOW_FOR_MS));
     const bytes = links.map((l, i) => l.stats().forwarded.up + l.stats().forwarded.down - at[i].up - at[i].down).reduce((a, b) => a + b, 0);
     for (const l of links) l.pass();
-    return { target: String(victim.pid), hitPids: [], note: `slave; ${bytes} B delayed by ${SLOW_LINK_MS} ms each way over ${SLOW_FOR_MS} ms` };
+    return { target: String(victim.pid), hitPids: [], inEffect: bytes > 0, note: `slave; ${bytes} B delayed by ${SLOW_LINK_MS} ms each way over ${SLOW_FOR_MS} ms` };
   },
 });
