@@ -87,7 +87,7 @@ export class Orchestrator {
       log,
     });
     await this.session.start();
-    this.rpc = new RpcClient({ url: this.o.rabbitmqUrl, timeoutMs: config.rpcTimeoutMs, heartbeatS: config.amqpHeartbeatS, log });
+    this.rpc = new RpcClient({ url: this.o.rabbitmqUrl, timeoutMs: config.rpcTimeoutMs, log });
     await this.rpc.start();
 
     const workerLinks = { rabbitmqUrl: this.o.rabbitmqWorkerUrl ?? this.o.rabbitmqUrl, zookeeperConnect: this.o.workerZookeeperConnect ?? this.o.zookeeperConnect };

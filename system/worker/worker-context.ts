@@ -98,7 +98,7 @@ export class WorkerContext {
       // The reason (a gap, a foreign writer, a recreated syncQ...) is the operator's first clue: it goes in the exit.
       replicator.on('failed', (err: Error) => fatal(`replication stopped: ${err.message}`, EXIT.failed));
 
-      const connection = await connectAmqp(o.rabbitmqUrl, log, undefined, config.amqpHeartbeatS);
+      const connection = await connectAmqp(o.rabbitmqUrl, log, undefined, config.workerAmqpHeartbeatS);
       undo.push(() => connection.close());
       connection.on('close', () => fatal('lost the RabbitMQ connection', EXIT.brokerLost));
       connection.on('error', (err: Error) => log.warn({ err: err.message }, 'RabbitMQ connection error'));

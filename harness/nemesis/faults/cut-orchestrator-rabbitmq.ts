@@ -1,6 +1,7 @@
 import { defineFault } from '../fault';
 import { BOTH } from '../../network/link-proxy';
-import { cut, healCut, linksOf, systemConfig } from '../link-cuts';
+import { DEFAULT_HEARTBEAT_S } from '../../../system/common/amqp/amqp';
+import { cut, healCut, linksOf } from '../link-cuts';
 
 /*
  * The orchestrator cut from the broker both ways, for two heartbeats and a second: no request reaches a worker and no
@@ -13,7 +14,7 @@ export const cutOrchestratorRabbitmq = defineFault({
   hits: 'service',
   needsLinks: true,
   async inject(ctx) {
-    const holdMs = 2 * systemConfig(ctx).amqpHeartbeatS * 1000 + 1000;
+    const holdMs = 2 * DEFAULT_HEARTBEAT_S * 1000 + 1000;
     return cut(
       [{ link: linksOf(ctx).orchestrator.rabbitmq, directions: BOTH }],
       { target: 'orchestrator', hitPids: [], what: 'orchestrator' },

@@ -6,9 +6,9 @@ import { retry } from '../retry/retry';
 
 export type { Channel, ChannelModel, ConsumeMessage };
 
-/** The default of AMQP_HEARTBEAT_S: heartbeats let both sides notice a dead peer (a killed or paused process, a cut
- * link) within a few seconds. */
-export const DEFAULT_HEARTBEAT_S = 2;
+/** Heartbeats let both sides notice a dead peer (a killed or paused process, a cut link) within a few seconds. The
+ * orchestrator's connection uses this; workers use WORKER_AMQP_HEARTBEAT_S. */
+export const DEFAULT_HEARTBEAT_S = 5;
 
 /** The URL with `heartbeat=<s>` unless it names one itself (an operator's URL wins). */
 export function withHeartbeat(url: string, heartbeatS: number): string {
@@ -18,7 +18,7 @@ export function withHeartbeat(url: string, heartbeatS: number): string {
 
 /**
  * Connects to RabbitMQ, retrying for up to `timeoutMs` (the broker may still be starting). `heartbeatS`
- * (AMQP_HEARTBEAT_S): amqplib closes the connection when the broker sent nothing for two heartbeats, which is how a
+ * (workers: WORKER_AMQP_HEARTBEAT_S): amqplib closes the connection when the broker sent nothing for two heartbeats, which is how a
  * part cut from the broker finds out (TCP alone would wait for minutes).
  */
 export async function connectAmqp(url: string, log: Logger, timeoutMs = 30000, heartbeatS = DEFAULT_HEARTBEAT_S): Promise<ChannelModel> {

@@ -261,11 +261,11 @@ export const SETTINGS = {
     group: 'coordination',
     doc: 'pause between the orchestrator\'s attempts to open a new ZooKeeper session after losing one (meanwhile what needs ZooKeeper answers 503)',
   }),
-  AMQP_HEARTBEAT_S: setting({
-    field: 'amqpHeartbeatS',
+  WORKER_AMQP_HEARTBEAT_S: setting({
+    field: 'workerAmqpHeartbeatS',
     schema: z.coerce.number().int().min(1).max(60).default(2),
     group: 'coordination',
-    doc: 'AMQP heartbeat of every connection to the broker, in seconds: a peer that sent nothing for two of them is gone; a master cut from the broker stops then, and only then can another be elected (with 5 s, writes stopped for 10 to 15 s)',
+    doc: "workers' AMQP heartbeat, in seconds: a worker whose broker sent nothing for two of them stops; a master cut from the broker holds `/master` until then (with 5 s, writes stopped for 10 to 15 s). The orchestrator's connection keeps 5 s (a short pause of it must not cost its connection)",
   }),
   ZK_ROOT: setting({
     field: 'zkRoot',

@@ -12,7 +12,7 @@ export interface RpcClientOptions {
   url: string;
   /** How long a request waits for its reply before it fails with 504. */
   timeoutMs: number;
-  /** AMQP_HEARTBEAT_S. */
+  /** Default: DEFAULT_HEARTBEAT_S. */
   heartbeatS?: number;
   log: Logger;
 }
