@@ -19,9 +19,11 @@ Options:
   --interval MS          autoscaling interval for 'read-burst' (default ${DEFAULT_OPTIONS.intervalMs})
   --clients N            concurrent clients of the workload (default ${DEFAULT_OPTIONS.clients})
   --seed N               seed of the random choices (fault order, read/write mix) (default ${DEFAULT_OPTIONS.seed})
-  --faults A,B,...       faults 'chaos' picks from (default: ${DEFAULT_OPTIONS.faults.join(',')})
+  --faults A,B,...       faults 'chaos' picks from, and the network ones among them 'partition' picks from after its
+                         required four (default: ${DEFAULT_OPTIONS.faults.join(',')}); network faults
+                         put the system's links through link proxies (local environment only)
   --max-stale MS         longest a read may still miss an acknowledged write, for the staleness checker of
-                         master-crash, slave-crash and chaos (default ${DEFAULT_OPTIONS.maxStaleMs})
+                         master-crash, slave-crash, chaos and partition (default ${DEFAULT_OPTIONS.maxStaleMs})
   --env local|docker     where the system runs (default ${DEFAULT_OPTIONS.environment})
   --set KEY=VALUE        a setting of the system under test (repeatable; README.md, Configuration), e.g. --set ZK_SESSION_TIMEOUT_MS=2000
   --out DIR              parent directory of reports (default reports)

@@ -56,6 +56,8 @@ export interface FaultWindow {
   /** Topology just before the fault, when the nemesis looked (election checks compare against it). */
   before?: WorkerSample[];
   note?: string;
+  /** Whether the nemesis saw the fault take effect (absent: the fault does not check). */
+  inEffect?: boolean;
 }
 
 /** One worker in a topology sample: the orchestrator's `WorkerView` without the epoch, which no chart or checker reads. */

@@ -25,6 +25,7 @@ export class DockerEnvironment implements Environment {
   readonly name = 'docker' as const;
 
   async start(options: EnvironmentOptions): Promise<DockerCluster> {
+    if (options.linkProxies) throw new Error('network faults need link proxies, which only the local environment has (use --env local)');
     process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
     const suite = `h${process.pid}-${randomBytes(3).toString('hex')}`;
     const base = loadConfig({ ...process.env, ...options.env });

@@ -1,3 +1,4 @@
+import type { PartLinks } from '../network/link-hub';
 import type { HttpClient } from '../testing/http-client';
 
 export type EnvironmentName = 'local' | 'docker';
@@ -5,6 +6,17 @@ export type EnvironmentName = 'local' | 'docker';
 export interface EnvironmentOptions {
   /** Configuration overrides for the system under test (the README's variables, e.g. SCALE_INTERVAL_MS). */
   env: Record<string, string>;
+  /** Every link of the orchestrator and of each worker to the broker and ZooKeeper goes through a link proxy that the
+   * nemesis can cut, slow or reset (network faults). Default: direct links. */
+  linkProxies?: boolean;
+}
+
+/** The link proxies of a system started with `linkProxies` (see harness/network/). */
+export interface ClusterLinks {
+  /** The links of the running worker known by this PID. */
+  worker(pid: number): PartLinks;
+  /** The orchestrator's own links. */
+  readonly orchestrator: PartLinks;
 }
 
 /*
@@ -21,6 +33,8 @@ export interface Cluster {
   readonly token?: string;
   /** AMQP URL (vhost included) with every right (the admin's): it reaches the workers' control queues. */
   readonly rabbitmqUrl: string;
+  /** Present when the system was started with `linkProxies`. */
+  readonly links?: ClusterLinks;
   /** The configuration the system runs with (after overrides), for the report. */
   readonly settings: Record<string, string>;
   /** A real signal to the worker known by this PID (an OS process, or a container's State.Pid). */

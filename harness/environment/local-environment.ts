@@ -2,12 +2,14 @@ import { loadConfig } from '../../system/common/config/config';
 import { createLogger } from '../../system/common/logging/logger';
 import { ensureServices } from '../../system/common/services/ensure-services';
 import { startTestSystem } from '../testing/test-system';
-import type { Cluster, Environment, EnvironmentOptions } from './environment';
+import { LinkHub } from '../network/link-hub';
+import type { Cluster, ClusterLinks, Environment, EnvironmentOptions } from './environment';
 
 /*
  * The `local` environment: RabbitMQ and ZooKeeper on loopback (started, and installed when missing, like `npm start`
  * does), the orchestrator in this process with its own vhost and ZooKeeper root, workers as child processes.
- * Faults are real: signals to worker PIDs, restarts of the real servers.
+ * Faults are real: signals to worker PIDs, restarts of the real servers, and (with `linkProxies`) links cut, slowed or
+ * reset by a TCP proxy per link of every part.
  */
 export class LocalEnvironment implements Environment {
   readonly name = 'local' as const;
@@ -15,10 +17,13 @@ export class LocalEnvironment implements Environment {
   async start(options: EnvironmentOptions): Promise<Cluster> {
     const base = loadConfig({ ...process.env, ...options.env });
     const services = await ensureServices(base, createLogger('harness', 'warn'));
+    const hub = options.linkProxies ? new LinkHub() : undefined;
     let system;
     try {
-      system = await startTestSystem(options.env, services);
+      await hub?.start();
+      system = await startTestSystem(options.env, services, hub);
     } catch (err) {
+      await hub?.close();
       // Why the system did not start is what the user needs; a server that then also fails to stop must not hide it.
       await services.stop().catch((stopErr: Error) => {
         (err as Error).message += ` (and stopping the local servers failed too: ${stopErr.message})`;
@@ -28,6 +33,25 @@ export class LocalEnvironment implements Environment {
     const sys = system;
     // Read at each use: a restart of the system brings a new orchestrator with a runtime of its own.
     const runtime = () => sys.orchestrator.runtime;
+    // A worker that is gone takes its proxies with it (the runtime of each orchestrator the system runs).
+    const watched = new WeakSet<object>();
+    const watchExits = () => {
+      const r = runtime();
+      if (!hub || watched.has(r)) return;
+      watched.add(r);
+      r.on('exit', (exit) => void hub.dropWorker(exit.id));
+    };
+    watchExits();
+    const links: ClusterLinks | undefined = hub && {
+      worker(pid) {
+        const handle = runtime().list().find((h) => h.pid === pid);
+        if (!handle) throw new Error(`no running worker with PID ${pid}`);
+        return hub.worker(handle.id);
+      },
+      get orchestrator() {
+        return hub.orchestrator;
+      },
+    };
     const runningWorkerPids = async () => runtime().list().map((h) => h.pid).sort((a, b) => a - b);
     return {
       environment: 'local',
@@ -36,6 +60,7 @@ export class LocalEnvironment implements Environment {
       token: sys.config.token,
       rabbitmqUrl: sys.rabbitmqUrl,
       settings: options.env,
+      links,
       runningWorkerPids,
       async signalWorker(pid, signal) {
         // Only ever signal a process this system started: a stale PID could have been reused by the OS.
@@ -51,9 +76,13 @@ export class LocalEnvironment implements Environment {
         if (!services.zookeeper) throw new Error('ZOOKEEPER_CONNECT points at an external ZooKeeper: the harness cannot restart it');
         await services.zookeeper.restart();
       },
-      restartSystem: () => sys.restart(),
+      async restartSystem() {
+        await sys.restart();
+        watchExits();
+      },
       async stop() {
         await sys.stop();
+        await hub?.close();
         await services.stop();
       },
     };

@@ -17,6 +17,9 @@ export interface Hit {
   /** PIDs of the workers the fault hit: healed means none of them is among the workers any more. */
   hitPids: number[];
   note?: string;
+  /** Whether the fault was seen to take effect (bytes stopped, the worker's session expired...): set by faults that
+   * check it; false fails the run (the effect checker), since a fault that did nothing proves nothing. */
+  inEffect?: boolean;
   /** Wait this long before judging the topology (after a server restart the old workers look whole for a moment). */
   settleMs?: number;
 }
@@ -40,6 +43,8 @@ export interface Fault<K extends string = string> {
   /** A few words for the chaos scenario's description, e.g. "kill master". */
   readonly title: string;
   readonly hits: FaultTarget;
+  /** A network fault: it needs the system started with link proxies (environment option `linkProxies`). */
+  readonly needsLinks?: boolean;
   /** Hits the system, given the topology just before; says what it hit. */
   inject(ctx: FaultContext, before: WorkerStatus[]): Promise<Hit>;
   /** Undoes the hit where the system cannot (SIGCONT after SIGSTOP). Absent when the system heals by itself (a killed

@@ -40,8 +40,8 @@ export async function runFault(ctx: NemesisContext, spec: Fault<FaultKind>): Pro
   try {
     const hit = await spec.inject(ctx, before);
     await spec.heal?.(ctx, hit);
-    const { target, hitPids, note, settleMs = 0 } = hit;
-    Object.assign(fault, { target, note });
+    const { target, hitPids, note, inEffect, settleMs = 0 } = hit;
+    Object.assign(fault, { target, note, ...(inEffect === undefined ? {} : { inEffect }) });
     ctx.history.faults.push(fault);
     ctx.progress(`fault ${kind}${target ? ` on ${target}` : ''}${note ? ` (${note})` : ''}`);
     await sleep(settleMs);

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { loadConfig } from '../../system/common/config/config';
-import { mergeValidity, type Verdict } from '../core/checker';
+import { mergeValidity, type FinalState, type Verdict } from '../core/checker';
 import { HistoryRecorder } from '../core/history';
 import { LoadRecorder } from '../core/load-recorder';
 import type { ScenarioReport } from '../core/scenario-report';
@@ -71,8 +71,9 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
   const progress = (line: string) => run.progress(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 
   progress(`starting the ${options.environment} environment`);
-  const cluster = await run.environment.start({ env: settings });
+  const cluster = await run.environment.start({ env: settings, linkProxies: scenario.linkProxies?.(options) ?? false });
   const sampler = new TopologySampler(cluster.http, history.topology);
+  let final: FinalState | undefined;
   try {
     sampler.start();
     await sampler.waitFor(`1 master and ${slaves} slaves ready`, (w) => isComplete(w, slaves), 60000);
@@ -104,7 +105,6 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
     if (signal.aborted) verdicts.push(aborted(new Error('interrupted by the user')));
     const ops = history.ops;
     progress(`workload done: ${ops.length} operations (${ops.filter((o) => o.outcome === 'ok').length} ok)`);
-    let final;
     if (scenario.collectsFinalState) {
       const since = Math.max(history.faults.at(-1)?.endedAt ?? 0, ops.reduce((m, o) => Math.max(m, o.endedAt), 0));
       progress('waiting for the replicas to converge, then reading every replica');
@@ -115,19 +115,22 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
           : `${final.replicas.length} replicas identical ${final.convergedAfterMs} ms after the last fault`,
       );
     }
-    for (const checker of scenario.checkers(options)) {
-      try {
-        verdicts.push(checker.check({ history, final, load }));
-      } catch (err) {
-        verdicts.push({ checker: checker.name, valid: false, summary: `checker crashed: ${(err as Error).message}`, thresholds: [] });
-      }
-    }
   } catch (err) {
     verdicts.push(aborted(err));
   } finally {
     await sampler.stop();
     progress('stopping the system');
     await cluster.stop().catch((err) => progress(`could not stop cleanly: ${(err as Error).message}`));
+  }
+  // The checkers run once the system is down: they are CPU-bound for seconds on a long history, and the orchestrator
+  // (and, with link proxies, every worker's links) share this process's event loop; a system left running meanwhile
+  // saw its heartbeats time out and its workers die in the middle of the teardown.
+  for (const checker of scenario.checkers(options)) {
+    try {
+      verdicts.push(checker.check({ history, final, load }));
+    } catch (err) {
+      verdicts.push({ checker: checker.name, valid: false, summary: `checker crashed: ${(err as Error).message}`, thresholds: [] });
+    }
   }
   return report();
 }

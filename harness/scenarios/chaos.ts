@@ -14,6 +14,8 @@ export const chaos: Scenario = {
     'Checks: no acknowledged write lost or applied twice, replicas converge, elections pick the lowest live PID.',
   // The orchestrator's own session (ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS) outlives a ZooKeeper restart; workers' may not.
   settings: () => FIXED_TWO_SLAVES,
+  // Network faults among --faults need the links to go through proxies.
+  linkProxies: (o) => FAULTS.some((f) => f.needsLinks && o.faults.includes(f.kind)),
   async run(ctx) {
     const { options } = ctx;
     const durationMs = options.durationS * 1000;

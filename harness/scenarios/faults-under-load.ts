@@ -16,13 +16,13 @@ import { MixedLoad } from '../workload/generators';
 import type { ScenarioContext } from './scenario';
 
 /** The steady mixed load of the fault scenarios: half reads, half writes, at --rate for --duration, bounded. */
-export function startMixedLoad(ctx: ScenarioContext): MixedLoad {
+export function startMixedLoad(ctx: ScenarioContext, durationMs = ctx.options.durationS * 1000): MixedLoad {
   const { options } = ctx;
   return new MixedLoad(ctx.clients, {
     readRatio: 0.5,
     rate: options.rate,
-    durationMs: options.durationS * 1000,
-    maxOps: Math.ceil(options.rate * options.durationS * 1.5),
+    durationMs,
+    maxOps: Math.ceil((options.rate * durationMs * 1.5) / 1000),
     seed: options.seed,
     keyPrefix: ctx.keyPrefix,
     signal: ctx.signal,

@@ -76,6 +76,8 @@ export interface Scenario {
   description: string;
   /** Configuration of the system under test for this scenario (the user's --set wins). */
   settings(o: ScenarioOptions): Record<string, string>;
+  /** Whether the system's links go through link proxies (network faults); default: no. */
+  linkProxies?(o: ScenarioOptions): boolean;
   run(ctx: ScenarioContext): Promise<void>;
   checkers(o: ScenarioOptions): Checker[];
   /** Whether to collect every replica's content afterwards (convergence and lost/duplicated writes). */

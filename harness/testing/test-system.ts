@@ -8,6 +8,7 @@ import { waitUntil } from '../../system/common/time/wait-until';
 import { Orchestrator } from '../../system/orchestrator/orchestrator';
 import { HttpClient } from './http-client';
 import { readVariable } from '../../system/common/config/variables';
+import type { LinkHub } from '../network/link-hub';
 
 export interface TestSystem {
   orchestrator: Orchestrator;
@@ -44,6 +45,8 @@ export async function startTestSystem(
   env: Record<string, string> = {},
   /** The servers to use; by default those of the integration run (TEST_RABBITMQ_URL / TEST_ZOOKEEPER_CONNECT). */
   endpoints: TestEndpoints = {},
+  /** When given, the orchestrator and every worker reach the servers through its link proxies (network faults). */
+  linkHub?: LinkHub,
 ): Promise<TestSystem> {
   const suite = `t-${process.pid}-${randomBytes(3).toString('hex')}`;
   const base = loadConfig({ ...process.env, ...env });
@@ -72,8 +75,20 @@ export async function startTestSystem(
     ZK_SESSION_TIMEOUT_MS: '1000',
     LOG_LEVEL: readVariable('TEST_LOG_LEVEL') ?? 'warn',
     ...env,
+    ...(linkHub ? { WORKER_LINK_PROXY: linkHub.controlUrl } : {}),
   });
-  const orchestratorOn = (c: Config) => new Orchestrator({ config: c, rabbitmqUrl: urls.orchestrator, rabbitmqWorkerUrl: urls.worker, zookeeperConnect, zookeeperAuth, log });
+  // The orchestrator's own links through proxies of their own; its workers get theirs from the hub (WORKER_LINK_PROXY).
+  const own = linkHub ? await linkHub.openOrchestrator(urls.orchestrator, zookeeperConnect) : { rabbitmqUrl: urls.orchestrator, zookeeperConnect };
+  const orchestratorOn = (c: Config) =>
+    new Orchestrator({
+      config: c,
+      rabbitmqUrl: own.rabbitmqUrl,
+      rabbitmqWorkerUrl: urls.worker,
+      zookeeperConnect: own.zookeeperConnect,
+      workerZookeeperConnect: zookeeperConnect,
+      zookeeperAuth,
+      log,
+    });
   let orchestrator = orchestratorOn(config);
   const cleanup = async () => {
     if (ownVhost) await rabbitmq.deleteVhost(suite);

@@ -41,6 +41,11 @@ export class MixedLoad {
     this.done = Promise.all(clients.map((c, i) => this.runClient(c, seededRandom(o.seed + i), until, gapMs))).then(() => undefined);
   }
 
+  /** Stops issuing operations (those in flight complete); `done` resolves once they have. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   private async runClient(client: DbClient, random: () => number, until: number, gapMs: number): Promise<void> {
     let next = Date.now() + random() * gapMs;
     while (!this.stopped && Date.now() < until && this.issued < this.o.maxOps) {

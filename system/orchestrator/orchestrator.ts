@@ -11,6 +11,7 @@ import { AckedLsn } from './queue/acked-lsn';
 import { RpcClient } from './queue/rpc-client';
 import { Autoscaler } from './scaling/autoscaler';
 import { createRuntime } from './runtime/create-runtime';
+import { linkProxyEnv } from './runtime/link-proxy-client';
 import type { WorkerRuntime } from './runtime/worker-runtime';
 import { SessionKeeper } from './supervision/session-keeper';
 import { Supervisor } from './supervision/supervisor';
@@ -22,6 +23,9 @@ export interface OrchestratorOptions {
   /** The AMQP URL its workers get (their user); default: rabbitmqUrl. */
   rabbitmqWorkerUrl?: string;
   zookeeperConnect: string;
+  /** The ZooKeeper connect string its workers get; default: zookeeperConnect (the harness gives each part its own
+   * link proxies, so the orchestrator's and the workers' differ). */
+  workerZookeeperConnect?: string;
   /** ZOOKEEPER_AUTH (`user:password`) for the orchestrator's session and its workers'; undefined: no ACL. */
   zookeeperAuth?: string;
   log: Logger;
@@ -86,8 +90,9 @@ export class Orchestrator {
     this.rpc = new RpcClient({ url: this.o.rabbitmqUrl, timeoutMs: config.rpcTimeoutMs, log });
     await this.rpc.start();
 
-    const runtime =
-      this.o.runtime ?? (await createRuntime(config, { rabbitmqUrl: this.o.rabbitmqWorkerUrl ?? this.o.rabbitmqUrl, zookeeperConnect: this.o.zookeeperConnect, zookeeperAuth: this.o.zookeeperAuth }, log));
+    const workerLinks = { rabbitmqUrl: this.o.rabbitmqWorkerUrl ?? this.o.rabbitmqUrl, zookeeperConnect: this.o.workerZookeeperConnect ?? this.o.zookeeperConnect };
+    const runtime = this.o.runtime ?? (await createRuntime(config, { ...workerLinks, zookeeperAuth: this.o.zookeeperAuth }, log));
+    const linkProxy = config.workerLinkProxy;
     this.runtimeRef = runtime;
     this.supervisorRef = new Supervisor({
       runtime,
@@ -98,6 +103,8 @@ export class Orchestrator {
       startTimeoutMs: config.workerStartTimeoutMs,
       stopTimeoutMs: config.workerStopTimeoutMs,
       killLostWorkers: config.killLostWorkers,
+      // Only the harness sets it: each worker then connects through proxies that can cut its links.
+      workerEnv: linkProxy ? (id) => linkProxyEnv(linkProxy, id, workerLinks) : undefined,
     });
 
     const supervisor = this.supervisorRef;

@@ -101,7 +101,7 @@ export class WorkerContext {
       fs.rmSync(dir, { recursive: true, force: true });
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 
-      const connection = await connectAmqp(o.rabbitmqUrl, log);
+      const connection = await connectAmqp(o.rabbitmqUrl, log, undefined, config.workerAmqpHeartbeatS);
       undo.push(() => connection.close());
       connection.on('close', () => fatal('lost the RabbitMQ connection', EXIT.brokerLost));
       connection.on('error', (err: Error) => log.warn({ err: err.message }, 'RabbitMQ connection error'));

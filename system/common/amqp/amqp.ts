@@ -6,19 +6,25 @@ import { retry } from '../retry/retry';
 
 export type { Channel, ChannelModel, ConsumeMessage };
 
-/** Heartbeats let both sides notice a dead peer (a killed or paused process) within a few seconds. */
-const HEARTBEAT_S = 5;
+/** Heartbeats let both sides notice a dead peer (a killed or paused process, a cut link) within a few seconds. The
+ * orchestrator's connection uses this; workers use WORKER_AMQP_HEARTBEAT_S. */
+export const DEFAULT_HEARTBEAT_S = 5;
 
-function withHeartbeat(url: string): string {
+/** The URL with `heartbeat=<s>` unless it names one itself (an operator's URL wins). */
+export function withHeartbeat(url: string, heartbeatS: number): string {
   if (/[?&]heartbeat=/.test(url)) return url;
-  return `${url}${url.includes('?') ? '&' : '?'}heartbeat=${HEARTBEAT_S}`;
+  return `${url}${url.includes('?') ? '&' : '?'}heartbeat=${heartbeatS}`;
 }
 
-/** Connects to RabbitMQ, retrying for up to `timeoutMs` (the broker may still be starting). */
-export async function connectAmqp(url: string, log: Logger, timeoutMs = 30000): Promise<ChannelModel> {
+/**
+ * Connects to RabbitMQ, retrying for up to `timeoutMs` (the broker may still be starting). `heartbeatS`
+ * (workers: WORKER_AMQP_HEARTBEAT_S): amqplib closes the connection when the broker sent nothing for two heartbeats, which is how a
+ * part cut from the broker finds out (TCP alone would wait for minutes).
+ */
+export async function connectAmqp(url: string, log: Logger, timeoutMs = 30000, heartbeatS = DEFAULT_HEARTBEAT_S): Promise<ChannelModel> {
   // TCP_NODELAY: with Nagle's algorithm a small frame sent right behind another (an ack after a reply) waits for
   // the peer's delayed ACK, which added up to 40 ms to every request/response over the broker.
-  return retry(() => amqp.connect(withHeartbeat(url), { noDelay: true }), {
+  return retry(() => amqp.connect(withHeartbeat(url, heartbeatS), { noDelay: true }), {
     backoff: linearBackoff(100, 1000),
     timeoutMs,
     onRetry: (err, attempt) => log.warn({ attempt, err: (err as Error).message }, 'RabbitMQ not reachable yet, retrying'),

@@ -261,6 +261,12 @@ export const SETTINGS = {
     group: 'coordination',
     doc: 'pause between the orchestrator\'s attempts to open a new ZooKeeper session after losing one (meanwhile what needs ZooKeeper answers 503)',
   }),
+  WORKER_AMQP_HEARTBEAT_S: setting({
+    field: 'workerAmqpHeartbeatS',
+    schema: z.coerce.number().int().min(1).max(60).default(2),
+    group: 'coordination',
+    doc: "workers' AMQP heartbeat, in seconds: a worker whose broker sent nothing for two of them stops; a master cut from the broker holds `/master` until then (with 5 s, writes stopped for 10 to 15 s). The orchestrator's connection keeps 5 s (a short pause of it must not cost its connection)",
+  }),
   ZK_ROOT: setting({
     field: 'zkRoot',
     schema: z
@@ -376,6 +382,17 @@ export const SETTINGS = {
     doc: 'pino log level (logs are JSON on stderr)',
   }),
 
+  // The harness's network faults: where workers connect is asked of its link proxies (see harness/network/).
+  WORKER_LINK_PROXY: setting({
+    field: 'workerLinkProxy',
+    schema: optionalString.refine(
+      (v) => v === undefined || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\/?$/.test(v),
+      'must be http://127.0.0.1:<port> (a link-proxy control endpoint on loopback)',
+    ),
+    group: 'harness',
+    doc: "link-proxy control endpoint (`http://127.0.0.1:<port>`) the orchestrator asks, before starting a worker, for that worker's broker and ZooKeeper addresses, so that the harness can cut, slow or reset each worker's links; unset: workers connect directly",
+    shownDefault: 'unset: off',
+  }),
   // Breaks replication on purpose (slaves consume the log without applying writes): only for the harness's proof
   // that its checkers catch a broken promise. Never set it in a real deployment.
   UNSAFE_SKIP_REPLICATION: setting({

@@ -7,6 +7,9 @@ import type { Logger } from '../logging/logger';
  * {error: {code, message}} with the status of the error's class. Unknown errors are logged and answered 500
  * without internals.
  */
+/** The ZooKeeper errors that mean "not now" (the connection or the session went away under a request). */
+const ZK_UNAVAILABLE = new Set(['CONNECTION_LOSS', 'SESSION_EXPIRED', 'OPERATION_TIMEOUT', 'SESSION_MOVED']);
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     const e = err as { type?: string; status?: number; message?: string };
@@ -16,6 +19,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     if (e.type === 'entity.too.large') {
       return void res.status(413).json({ error: { code: 'payload_too_large', message: 'request body is too large' } });
+    }
+    // ZooKeeper lost the connection under a request (node-zookeeper-client's exceptions): unavailable, not broken.
+    const zk = typeof (err as { getName?: unknown }).getName === 'function' ? (err as { getName: () => string }).getName() : undefined;
+    if (zk !== undefined && ZK_UNAVAILABLE.has(zk)) {
+      return void res.status(503).json({ error: { code: 'unavailable', message: `ZooKeeper: ${zk} during the request; try again shortly` } });
     }
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       return void res.status(e.status).json({ error: { code: 'bad_request', message: e.message ?? 'bad request' } });

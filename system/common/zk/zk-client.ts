@@ -18,6 +18,8 @@ export interface ZkClientOptions {
   sessionTimeoutMs: number;
   /** How long `connect()` waits for the first session before failing. Default 15000. */
   connectTimeoutMs?: number;
+  /** Longest a request may take before it fails as CONNECTION_LOSS. Default: twice the session timeout. */
+  requestTimeoutMs?: number;
   /**
    * `user:password` (ZOOKEEPER_AUTH): the session authenticates with it (digest scheme) and every node it creates,
    * the root included, gets the ACL all rights for that identity, read for anyone. Unset: nodes are open to all.
@@ -30,6 +32,17 @@ export type Watcher = (event: Event) => void;
 export function zkErrorName(err: unknown): string | undefined {
   const e = err as { getName?: () => string; name?: string } | undefined;
   return typeof e?.getName === 'function' ? e.getName() : undefined;
+}
+
+/** A request that got no answer within its bound: named CONNECTION_LOSS, like the library's own error for it. */
+export class ZkRequestTimeout extends Error {
+  constructor(ms: number) {
+    super(`ZooKeeper did not answer within ${ms} ms (CONNECTION_LOSS)`);
+  }
+
+  getName(): string {
+    return 'CONNECTION_LOSS';
+  }
 }
 
 export const isNoNode = (err: unknown) => zkErrorName(err) === 'NO_NODE';
@@ -83,9 +96,55 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     this.acl = options.auth ? digestAcl(options.auth) : OPEN_ACL;
     // Kept by the library and sent again on every (re)connection, before any request.
     if (options.auth) this.client.addAuthInfo('digest', Buffer.from(options.auth));
-    this.client.on('disconnected', () => this.emit('disconnected'));
-    this.client.on('connected', () => this.emit('connected'));
+    this.client.on('disconnected', () => {
+      this.isConnected = false;
+      this.emit('disconnected');
+    });
+    this.client.on('connected', () => {
+      this.isConnected = true;
+      this.probeSentAt = undefined;
+      this.emit('connected');
+    });
     this.client.on('expired', () => this.emit('expired'));
+  }
+
+  private isConnected = false;
+  private probeSentAt: number | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+
+  /*
+   * node-zookeeper-client has no read timeout (it is commented out in its ConnectionManager): it pings when its socket
+   * is idle, but never notices that nothing comes back. Over a partitioned link it believes itself connected for as
+   * long as the partition lasts: requests hang instead of failing, 'disconnected' never comes, and an orchestrator
+   * that should answer 503 at once answers nothing (found by the partition scenario's cut-orchestrator-zookeeper).
+   * So the client probes: a cheap request every third of the session timeout; one unanswered for two thirds of it
+   * (the read timeout ZooKeeper's own clients use) closes the connection, which fails the pending requests with
+   * CONNECTION_LOSS, says 'disconnected', and makes the library reconnect (same session, if the server still has it).
+   */
+  private startWatchdog(): void {
+    const readTimeoutMs = Math.max(100, Math.floor((this.sessionTimeoutMs * 2) / 3));
+    const everyMs = Math.max(50, Math.floor(this.sessionTimeoutMs / 6));
+    this.watchdog = setInterval(() => {
+      if (!this.isConnected) return;
+      const sent = this.probeSentAt;
+      if (sent === undefined) {
+        const at = Date.now();
+        this.probeSentAt = at;
+        this.client.exists('/', () => {
+          if (this.probeSentAt === at) this.probeSentAt = undefined;
+        });
+      } else if (Date.now() - sent > readTimeoutMs) {
+        this.probeSentAt = undefined;
+        this.dropConnection();
+      }
+    }, everyMs);
+    this.watchdog.unref();
+  }
+
+  /** Closes the library's socket (its internals: there is no public way); it reconnects by itself. */
+  private dropConnection(): void {
+    const socket = (this.client as unknown as { connectionManager?: { socket?: { destroy(): void } } }).connectionManager?.socket;
+    if (socket) socket.destroy();
   }
 
   async connect(): Promise<void> {
@@ -101,6 +160,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
       });
       this.client.connect();
     });
+    this.startWatchdog();
     if (this.root) await this.makeRoot();
     if (this.root && this.options.auth) await this.secureTree();
   }
@@ -156,10 +216,27 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   }
 
   private createRaw(path: string, acl: ACL[], mode: number = zookeeper.CreateMode.PERSISTENT, data: Buffer = Buffer.alloc(0)): Promise<void> {
-    return new Promise((resolve, reject) => this.client.create(path, data, acl, mode, (err) => (err ? reject(err) : resolve())));
+    return this.bounded(new Promise((resolve, reject) => this.client.create(path, data, acl, mode, (err) => (err ? reject(err) : resolve()))));
+  }
+
+  /*
+   * Every request is bounded in time. The library retries a request that failed with CONNECTION_LOSS (`retries`) by
+   * queueing it for the next connection, and a request queued so is never answered when that connection finds the
+   * session expired: it would hang for good (a partition longer than the session did it). Past the bound it fails
+   * as CONNECTION_LOSS, which every caller already handles as "ZooKeeper is not reachable now".
+   */
+  private bounded<T>(request: Promise<T>): Promise<T> {
+    const ms = this.options.requestTimeoutMs ?? Math.max(1000, 2 * this.options.sessionTimeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ZkRequestTimeout(ms)), ms);
+    });
+    return Promise.race([request, timeout]).finally(() => clearTimeout(timer));
   }
 
   close(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.isConnected = false;
     this.client.close();
   }
 
@@ -193,28 +270,31 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
 
   /** Removes a node; a node already gone is not an error. */
   remove(path: string, version = -1): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.client.remove(this.full(path), version, (err) => (err && !isNoNode(err) ? reject(err) : resolve())),
+    return this.bounded(
+      new Promise((resolve, reject) => this.client.remove(this.full(path), version, (err) => (err && !isNoNode(err) ? reject(err) : resolve()))),
     );
   }
 
   exists(path: string, watcher?: Watcher): Promise<Stat | null> {
-    return new Promise((resolve, reject) => {
-      const cb = (err: unknown, stat: Stat) => (err ? reject(err) : resolve(stat ?? null));
-      if (watcher) this.client.exists(this.full(path), watcher, cb);
-      else this.client.exists(this.full(path), cb);
-    });
+    return this.bounded(
+      new Promise((resolve, reject) => {
+        const cb = (err: unknown, stat: Stat) => (err ? reject(err) : resolve(stat ?? null));
+        if (watcher) this.client.exists(this.full(path), watcher, cb);
+        else this.client.exists(this.full(path), cb);
+      }),
+    );
   }
 
   /** Data of a node parsed as JSON, or null when the node does not exist. */
   async getData<T>(path: string, watcher?: Watcher): Promise<{ data: T; stat: Stat } | null> {
     try {
-      return await new Promise((resolve, reject) => {
-        const cb = (err: unknown, data: Buffer, stat: Stat) =>
-          err ? reject(err) : resolve({ data: decode(data) as T, stat });
-        if (watcher) this.client.getData(this.full(path), watcher, cb);
-        else this.client.getData(this.full(path), cb);
-      });
+      return await this.bounded(
+        new Promise((resolve, reject) => {
+          const cb = (err: unknown, data: Buffer, stat: Stat) => (err ? reject(err) : resolve({ data: decode(data) as T, stat }));
+          if (watcher) this.client.getData(this.full(path), watcher, cb);
+          else this.client.getData(this.full(path), cb);
+        }),
+      );
     } catch (err) {
       if (isNoNode(err)) return null;
       throw err;
@@ -222,17 +302,19 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   }
 
   setData(path: string, data: unknown, version = -1): Promise<Stat> {
-    return new Promise((resolve, reject) =>
-      this.client.setData(this.full(path), encode(data), version, (err, stat) => (err ? reject(err) : resolve(stat))),
+    return this.bounded(
+      new Promise((resolve, reject) => this.client.setData(this.full(path), encode(data), version, (err, stat) => (err ? reject(err) : resolve(stat)))),
     );
   }
 
   getChildren(path: string, watcher?: Watcher): Promise<string[]> {
-    return new Promise((resolve, reject) => {
-      const cb = (err: unknown, children: string[]) => (err ? reject(err) : resolve(children));
-      if (watcher) this.client.getChildren(this.full(path), watcher, cb);
-      else this.client.getChildren(this.full(path), cb);
-    });
+    return this.bounded(
+      new Promise((resolve, reject) => {
+        const cb = (err: unknown, children: string[]) => (err ? reject(err) : resolve(children));
+        if (watcher) this.client.getChildren(this.full(path), watcher, cb);
+        else this.client.getChildren(this.full(path), cb);
+      }),
+    );
   }
 }
 

@@ -12,6 +12,8 @@ export interface RpcClientOptions {
   url: string;
   /** How long a request waits for its reply before it fails with 504. */
   timeoutMs: number;
+  /** Default: DEFAULT_HEARTBEAT_S. */
+  heartbeatS?: number;
   log: Logger;
 }
 
@@ -43,7 +45,7 @@ export class RpcClient {
 
   private connect(): Promise<void> {
     this.connecting ??= (async () => {
-      const connection = await connectAmqp(this.o.url, this.o.log, 60000);
+      const connection = await connectAmqp(this.o.url, this.o.log, 60000, this.o.heartbeatS);
       connection.on('error', (err: Error) => this.o.log.warn({ err: err.message }, 'RabbitMQ connection error'));
       connection.on('close', () => {
         this.connection = undefined;

@@ -26,6 +26,8 @@ export interface SupervisorOptions {
   stopTimeoutMs: number;
   /** Kill a worker whose ZooKeeper session is gone while its process still runs (it may be paused). */
   killLostWorkers: boolean;
+  /** Extra environment for one worker, asked for just before it starts (its link-proxy addresses: WORKER_LINK_PROXY). */
+  workerEnv?: (id: string) => Promise<Record<string, string>>;
   /** Default: the system clock. */
   clock?: Clock;
 }
@@ -234,7 +236,7 @@ export class Supervisor {
 
   private async startWorker(): Promise<WorkerHandle> {
     const id = `w${++this.counter}-${this.clock.wall().toString(36)}`;
-    const handle = await this.o.runtime.start(id, {});
+    const handle = await this.o.runtime.start(id, (await this.o.workerEnv?.(id)) ?? {});
     this.o.log.info({ id, pid: handle.pid }, 'started worker');
     const announcing = this.announce(handle);
     this.announcing.add(announcing);

@@ -58,7 +58,7 @@ test('a copy (VACUUM INTO) holds the data and the replication state written with
     await db.copyTo(copy);
     expect(await WorkerDatabase.stateOfCopy(copy)).toEqual({ appliedLsn: 9, appliedOffset: 12, epoch: 2, logId: 'log-x', epochMaster: 77, logBytes: 4321 });
     const reopened = await WorkerDatabase.open(copy);
-    expect((await reopened.tables.users.findAll({ raw: true })).map((r) => (r as { username: string }).username)).toEqual(['ann']);
+    expect(((await reopened.tables.users.findAll({ raw: true })) as unknown as Array<{ username: string }>).map((r) => r.username)).toEqual(['ann']);
     await reopened.close();
   } finally {
     await db.close();
