@@ -83,12 +83,24 @@ export interface ElectionEvent {
   newMasterPid: number;
 }
 
+/** A fault after which the system stopped by design (e.g. its replication log deleted), and when it was seen stopped. */
+export interface SystemStop {
+  kind: FaultKind;
+  /** When the fault hit. */
+  faultAt: number;
+  /** When the nemesis first saw no ready master (from then on nothing may be answered). */
+  at: number;
+  reason: string;
+}
+
 export interface History {
   ops: Operation[];
   faults: FaultWindow[];
   topology: TopologySample[];
   scaleTicks: ScaleTick[];
   elections: ElectionEvent[];
+  /** Set when a fault stopped the system by design; no fault follows it. */
+  stopped?: SystemStop;
 }
 
 export function emptyHistory(): History {

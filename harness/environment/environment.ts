@@ -29,6 +29,12 @@ export interface Cluster {
   runningWorkerPids(): Promise<number[]>;
   restartRabbitMq(): Promise<void>;
   restartZookeeper(): Promise<void>;
+  /** The broker restarted with the system's data wiped: its vhost (every queue, message and binding of the system)
+   * deleted, the broker restarted, the vhost and its users' rights created again, empty. Other vhosts on the broker
+   * (other test suites) keep theirs. */
+  wipeRabbitMq(): Promise<void>;
+  /** The data directory of the worker with this PID, when the environment can reach it (process runtime). */
+  workerDataDir(pid: number): string | undefined;
   /** Stops the system and removes everything it started (processes, containers, vhost, data). */
   stop(): Promise<void>;
 }

@@ -4,8 +4,9 @@ import { masterCrash } from './master-crash';
 import { readBurstScenario } from './read-burst';
 import type { Scenario } from './scenario';
 import { slaveCrash } from './slave-crash';
+import { soak } from './soak';
 
-export const SCENARIOS: readonly Scenario[] = [readBurstScenario, masterCrash, slaveCrash, chaos, load];
+export const SCENARIOS: readonly Scenario[] = [readBurstScenario, masterCrash, slaveCrash, chaos, load, soak];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

@@ -7,6 +7,7 @@ import { localServices } from '../../system/common/services/ensure-services';
 import { waitUntil } from '../../system/common/time/wait-until';
 import { Orchestrator } from '../../system/orchestrator/orchestrator';
 import { HttpClient } from './http-client';
+import { mountTmpfs } from './tmpfs';
 import { readVariable } from '../../system/common/config/variables';
 
 export interface TestSystem {
@@ -67,9 +68,13 @@ export async function startTestSystem(
     LOG_LEVEL: readVariable('TEST_LOG_LEVEL') ?? 'warn',
     ...env,
   });
+  // For the disk-full fault: the workers' files on a small disk of their own (see WORKERS_TMPFS_MB).
+  const tmpfs = config.workersTmpfsMb ? await mountTmpfs(path.join(dataDir, 'workers'), config.workersTmpfsMb) : undefined;
+  if (tmpfs && !tmpfs.mounted) log.warn({ dir: tmpfs.dir }, `WORKERS_TMPFS_MB: cannot mount a tmpfs (${tmpfs.why}); the disk-full fault will be skipped`);
   const orchestrator = new Orchestrator({ config, rabbitmqUrl: urls.orchestrator, rabbitmqWorkerUrl: urls.worker, zookeeperConnect, zookeeperAuth, log });
   const cleanup = async () => {
     if (ownVhost) await rabbitmq.deleteVhost(suite);
+    if (tmpfs?.mounted) await tmpfs.unmount().catch((err) => log.warn({ err: (err as Error).message }, 'could not unmount the workers\' tmpfs'));
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {

@@ -348,6 +348,14 @@ export const SETTINGS = {
     group: 'harness',
     doc: "breaks replication on purpose (slaves skip every replicated write): only for the harness's proof that its checkers catch lost writes; never in a deployment",
   }),
+  // The disk-full fault needs the workers' files on a disk it can fill without filling the machine's.
+  WORKERS_TMPFS_MB: setting({
+    field: 'workersTmpfsMb',
+    schema: z.coerce.number().int().positive().optional(),
+    group: 'harness',
+    doc: "the harness's local environment mounts a tmpfs of this size (MB) as DATA_DIR/workers, which the disk-full fault fills (needs root; without it the fault is skipped); unset: no tmpfs",
+    shownDefault: 'unset',
+  }),
 };
 
 export type SettingName = keyof typeof SETTINGS;
