@@ -38,3 +38,9 @@ test('fails when a master is ready again after the stop, even with nothing answe
   expect(v.valid).toBe(false);
   expect(v.summary).toMatch(/a master was ready again at 12:00:03.000/);
 });
+
+test('a stop with no request after it is UNKNOWN, not a pass: an idle system refuses nothing', () => {
+  const v = new StopChecker().check({ history: history({ stopped, ops: ops({ at: 900 }), topology: [noMaster(1200), noMaster(9000)] }) });
+  expect(v.valid).toBe('unknown');
+  expect(v.summary).toMatch(/no request was made after it was seen stopped, so its refusal is not shown$/);
+});

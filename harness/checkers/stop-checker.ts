@@ -35,8 +35,13 @@ export class StopChecker implements Checker {
       { name: `reads answered after the stop (of ${reads.length})`, actual: answered.filter((o) => o.kind === 'read').length, limit: '0', pass: answered.every((o) => o.kind !== 'read') },
       { name: 'topology samples with a ready master after the stop', actual: mastersAfter.length, limit: '0', pass: mastersAfter.length === 0 },
     ];
-    const valid = thresholds.every((t) => t.pass);
     const head = `STOPPED BY DESIGN after ${stop.kind} at ${clock(stop.faultAt)}: ${stop.reason}`;
+    const passed = thresholds.every((t) => t.pass);
+    // An idle system refuses nothing: without a request after the stop, the refusal is not shown.
+    if (passed && after.length === 0) {
+      return { checker: this.name, valid: 'unknown', summary: `${head}; no request was made after it was seen stopped, so its refusal is not shown`, thresholds };
+    }
+    const valid = passed;
     const summary = valid
       ? `${head}; seen stopped ${stop.at - stop.faultAt} ms later, it then refused everything for ${round1((end - stop.at) / 1000)} s ` +
         `(0 of ${plural(writes.length, 'write')} and 0 of ${plural(reads.length, 'read')} acknowledged, no master ready again)`
