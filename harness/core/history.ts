@@ -27,6 +27,9 @@ export interface Operation {
    * ranges.ts). A read mostly sees a prefix of the writes, so this stays short where a list of keys would grow with
    * every write and make the history quadratic. Absent for reads that do not look at the written rows. */
   saw?: string;
+  /** For reads of the written rows in a long run: the read asked only for writes numbered from this one on (the newest
+   * ones, so that a read stays small however long the run); older writes were out of its sight. Absent: all writes. */
+  sawFrom?: number;
   /** For reads: the minLsn the request carried (the highest LSN its client had seen); absent for a plain read. */
   minLsn?: number;
   startedAt: number;

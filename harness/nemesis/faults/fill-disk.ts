@@ -7,7 +7,7 @@ import { defineFault } from '../fault';
 import { pickAtRandom } from '../hits';
 
 /** How long the disk stays full before the nemesis frees it (unless the victim's exit freed it first). */
-export const DISK_FULL_MS = 4000;
+export const DISK_FULL_MS = 15000;
 const CHUNK = Buffer.alloc(1024 * 1024, 0x5a);
 const FILLER = 'disk-full.filler';
 
@@ -17,7 +17,7 @@ const FILLER = 'disk-full.filler';
  * the tmpfs answers ENOSPC. Every worker on that tmpfs then finds its disk full, as replicas sharing one disk would:
  * SQLite's next write fails with SQLITE_FULL. Expected: a worker that cannot write stops loudly (a master before it
  * acknowledges anything: its writes go back to writeQ), replacements catch up once the space is back (the victim's
- * exit removes its directory, filler included, or the nemesis deletes the filler after DISK_FULL_MS); no acknowledged
+ * exit removes its directory, filler included, or the nemesis deletes the filler after DISK_FULL_MS: long enough for SQLite to need new pages, since its WAL reuses its own); no acknowledged
  * write is lost. Without a tmpfs (not root, or WORKERS_TMPFS_MB unset) the fault is skipped with one line: it never
  * fills a real disk.
  */
