@@ -171,6 +171,11 @@ export class DockerCluster implements Cluster {
     return undefined;
   }
 
+  /** Containers keep the host's clock: the clock fault runs in the local environment only. */
+  workerClockFile(): string | undefined {
+    return undefined;
+  }
+
   async restartZookeeper(): Promise<void> {
     if (!this.parts.restartZookeeper) throw new Error('ZOOKEEPER_CONNECT points at an external ZooKeeper: the harness cannot restart it');
     await this.parts.restartZookeeper();

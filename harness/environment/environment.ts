@@ -35,6 +35,9 @@ export interface Cluster {
   wipeRabbitMq(): Promise<void>;
   /** The data directory of the worker with this PID, when the environment can reach it (process runtime). */
   workerDataDir(pid: number): string | undefined;
+  /** The file holding the wall-clock offset of the worker with this PID (libfaketime), when it runs under
+   * WORKER_FAKETIME in this environment. */
+  workerClockFile(pid: number): string | undefined;
   /** Stops the system and removes everything it started (processes, containers, vhost, data). */
   stop(): Promise<void>;
 }

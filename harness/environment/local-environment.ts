@@ -56,6 +56,10 @@ export class LocalEnvironment implements Environment {
         const handle = runtime.list().find((h) => h.pid === pid);
         return handle ? path.join(sys.config.dataDir, 'workers', handle.id) : undefined;
       },
+      workerClockFile(pid) {
+        const handle = runtime.list().find((h) => h.pid === pid);
+        return handle && sys.config.workerFaketime ? path.join(sys.config.dataDir, 'faketime', handle.id) : undefined;
+      },
       async restartZookeeper() {
         if (!services.zookeeper) throw new Error('ZOOKEEPER_CONNECT points at an external ZooKeeper: the harness cannot restart it');
         await services.zookeeper.restart();

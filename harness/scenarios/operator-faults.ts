@@ -1,13 +1,13 @@
 import { abortableSleep } from '../core/abortable-sleep';
 import { runFault } from '../nemesis/nemesis';
-import { deleteReadQueue, deleteResponseQueue, deleteWriteQueue, fillDisk } from '../nemesis/faults';
+import { deleteReadQueue, deleteResponseQueue, deleteWriteQueue, fillDisk, skewClock } from '../nemesis/faults';
 import { faultCheckers, startMixedLoad } from './faults-under-load';
 import { FIXED_TWO_SLAVES, type Scenario } from './scenario';
-import { SOAK_TMPFS_MB } from './soak';
+import { faultSettings } from './soak';
 
 /** The operator's faults the system recovers from, each once, in this order (the two that stop it are run by
  * `chaos --faults delete-sync-queue` and `--faults wipe-rabbitmq`). */
-const FAULTS = [deleteWriteQueue, deleteReadQueue, deleteResponseQueue, fillDisk];
+const FAULTS = [deleteWriteQueue, deleteReadQueue, deleteResponseQueue, fillDisk, skewClock];
 
 export const operatorFaults: Scenario = {
   name: 'operator-faults',
@@ -15,7 +15,7 @@ export const operatorFaults: Scenario = {
     `Mixed reads and writes while an operator breaks things by hand, each once, spread over --duration: ${FAULTS.map((f) => f.title).join(', ')}. ` +
     'Checks: the system recovers from each by itself (the master stays where only slaves or the orchestrator were hit), ' +
     'no acknowledged write lost or applied twice, reads a prefix of the log, replicas converge.',
-  settings: () => ({ ...FIXED_TWO_SLAVES, WORKERS_TMPFS_MB: String(SOAK_TMPFS_MB) }),
+  settings: () => ({ ...FIXED_TWO_SLAVES, ...faultSettings(FAULTS.map((f) => f.kind)) }),
   async run(ctx) {
     const durationMs = ctx.options.durationS * 1000;
     const load = startMixedLoad(ctx);

@@ -17,6 +17,14 @@ export const SOAK_WEIGHTS: Partial<Record<FaultKind, number>> = { 'kill-master':
 /** Size of the workers' tmpfs when fill-disk is among the faults (WORKERS_TMPFS_MB). */
 export const SOAK_TMPFS_MB = 256;
 
+/** What the system under test needs for some faults: a tmpfs to fill, workers under libfaketime. */
+export function faultSettings(faults: readonly FaultKind[]): Record<string, string> {
+  return {
+    ...(faults.includes('fill-disk') ? { WORKERS_TMPFS_MB: String(SOAK_TMPFS_MB) } : {}),
+    ...(faults.includes('skew-clock') ? { WORKER_FAKETIME: 'true' } : {}),
+  };
+}
+
 /** The line printed every PROGRESS_EVERY_MS: elapsed time, faults so far per kind, acknowledged writes, anomalies. */
 export function progressLine(ctx: Pick<ScenarioContext, 'recorder'>, startedAt: number, now: number): string {
   const { history } = ctx.recorder;
@@ -43,7 +51,7 @@ export const soak: Scenario = {
     'only when named in --faults) and a progress line every ' + `${PROGRESS_EVERY_MS / 1000} s. ` +
     'Checks as chaos: no acknowledged write lost or applied twice, reads a prefix of the log, fenced masters, ' +
     'replicas converge, elections pick the lowest live PID.',
-  settings: (o) => ({ ...FIXED_TWO_SLAVES, ...(o.faults.includes('fill-disk') ? { WORKERS_TMPFS_MB: String(SOAK_TMPFS_MB) } : {}) }),
+  settings: (o) => ({ ...FIXED_TWO_SLAVES, ...faultSettings(o.faults) }),
   async run(ctx) {
     const { options } = ctx;
     const durationMs = options.durationS * 1000;

@@ -12,3 +12,4 @@ export { deleteResponseQueue } from './delete-response-queue';
 export { deleteSyncQueue } from './delete-sync-queue';
 export { wipeRabbitMq } from './wipe-rabbitmq';
 export { fillDisk } from './fill-disk';
+export { skewClock } from './skew-clock';

@@ -98,7 +98,7 @@ export class RpcClient {
     this.pending.delete(correlationId);
     clearTimeout(waiting.timer);
     this.o.log.info({ queue }, 'a request reached no queue: the broker returned it');
-    waiting.reject(new UnavailableError(`${queue} does not exist right now (deleted?): the request was not delivered, nothing was done; retry shortly`));
+    waiting.reject(new UnavailableError(`no queue ${queue} on the broker (deleted, or its worker is gone): the request was not delivered, nothing was done; retry shortly`));
   }
 
   private onReply(correlationId: unknown, body: unknown): void {
