@@ -53,7 +53,9 @@ export class AvailabilityChecker implements Checker {
 
   check({ history }: CheckContext): Verdict {
     const { graceMs, kinds, maxUnavailableDuringFault, maxUnavailableByKind, maxUnavailableSteady } = this.options;
-    const counted = history.ops.filter((op) => kinds.includes(op.kind));
+    // After a fault that stopped the system by design, refusing is right: the stop checker judges those ops.
+    const stoppedAt = history.stopped?.faultAt ?? Infinity;
+    const counted = history.ops.filter((op) => kinds.includes(op.kind) && op.startedAt < stoppedAt);
     const faults = [...history.faults].sort((a, b) => a.startedAt - b.startedAt);
     const tallies: Tally[] = [
       tally('steady state', counted.filter((op) => isSteady(op, faults, graceMs)), maxUnavailableSteady),

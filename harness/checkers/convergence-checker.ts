@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { stoppedUnknown } from './stop-checker';
 import type { CheckContext, Checker, ReplicaState, Threshold, Verdict } from '../core/checker';
 import { joinProblems, listSome, plural } from './format';
 
@@ -28,8 +29,9 @@ export class ConvergenceChecker implements Checker {
     this.options = { ...CONVERGENCE_DEFAULTS, ...options };
   }
 
-  check({ final }: CheckContext): Verdict {
+  check({ history, final }: CheckContext): Verdict {
     const { maxConvergenceMs, minReplicas } = this.options;
+    if (history.stopped) return stoppedUnknown(this.name, history.stopped.reason);
     if (!final) {
       return { checker: this.name, valid: false, summary: 'no final state gathered: cannot compare replicas', thresholds: [] };
     }

@@ -32,3 +32,10 @@ test('fails on a read showing a write whose request failed (an aborted read)', (
 test('unknown when no read of the written rows was answered', () => {
   expect(check(w(0, 1, 0), r([], 1, 50, { outcome: 'failed', status: 504, saw: undefined })).valid).toBe('unknown');
 });
+
+test('a windowed read (sawFrom) is judged on the writes in its sight: older ones are not missed, newer ones are', () => {
+  expect(check(w(0, 1, 0), w(1, 2, 20), w(2, 3, 40), r([1, 2], 3, 60, { sawFrom: 1 })).valid).toBe(true);
+  const v = check(w(0, 1, 0), w(1, 2, 20), w(2, 3, 40), r([2], 3, 60, { sawFrom: 1 }));
+  expect(v.valid).toBe(false);
+  expect(v.summary).toMatch(/^1 read missed acknowledged writes at or below their LSN, e\.g\. read #3 .*: k1@2$/);
+});

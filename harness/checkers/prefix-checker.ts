@@ -1,7 +1,7 @@
 import type { CheckContext, Checker, Threshold, Verdict } from '../core/checker';
 import type { Operation } from '../core/history';
 import { joinProblems, listSome, plural } from './format';
-import { ackedWrites, answeredReads, readLabel, writeLabel, writesBySeq } from './read-facts';
+import { ackedWrites, answeredReads, readLabel, WriteIndex, writeLabel, writesBySeq } from './read-facts';
 
 export interface PrefixCheckerOptions {
   /** Most violating reads listed per kind in the details (default 20); totals are always given in full. */
@@ -15,7 +15,7 @@ interface Bad {
 
 /**
  * Each replica applies one log in LSN order, so a read answered at LSN L shows exactly a prefix of it: every
- * acknowledged write with LSN <= L (else a write was lost or skipped), none with LSN > L (else the reply's LSN lies
+ * acknowledged write with LSN <= L in its sight (a long run's reads ask for the newest writes only), none with LSN > L (else the reply's LSN lies
  * about the state it read), and never a write whose request definitely failed (a 4xx: Jepsen's aborted read).
  * Writes of unknown outcome carry no LSN and may or may not show. Unknown when no read was answered with an LSN.
  */
@@ -39,11 +39,12 @@ export class PrefixChecker implements Checker {
     const future: Bad[] = [];
     const aborted: Bad[] = [];
     const note = (list: Bad[], op: Operation, bad: Operation[]) => bad.length > 0 && list.push({ read: readLabel(op), writes: bad.map(writeLabel) });
-    for (const { op, saw } of reads) {
+    const index = new WriteIndex(writes);
+    for (const { op, saw, from } of reads) {
       const lsn = op.lsn!;
-      note(gaps, op, acked.filter((w) => w.lsn! <= lsn && !saw.has(w.writeSeq!)));
-      note(future, op, acked.filter((w) => w.lsn! > lsn && saw.has(w.writeSeq!)));
-      note(aborted, op, failed.filter((w) => saw.has(w.writeSeq!)));
+      note(gaps, op, index.ackedFrom(from, (w) => w.lsn! <= lsn && !saw.has(w.writeSeq!)));
+      note(future, op, index.among(saw, (w) => w.outcome === 'ok' && typeof w.lsn === 'number' && w.lsn > lsn).sort((a, b) => a.lsn! - b.lsn!));
+      note(aborted, op, index.among(saw, (w) => w.outcome === 'failed'));
     }
     const problems: string[] = [];
     const say = (list: Bad[], what: string) =>

@@ -32,3 +32,8 @@ test('unknown when no read with minLsn was answered', () => {
   const v = check(w(0, 1, 0), r([0], 1, 50), r([], 1, 60, { minLsn: 1, outcome: 'failed', status: 504, saw: undefined }));
   expect(v.valid).toBe('unknown');
 });
+
+test('a windowed read (sawFrom) must show the writes in its sight up to its minLsn, and only those', () => {
+  expect(check(w(0, 1, 0), w(1, 2, 20), r([1], 2, 60, { minLsn: 2, sawFrom: 1 })).valid).toBe(true);
+  expect(check(w(0, 1, 0), w(1, 2, 20), w(2, 3, 30), r([1], 3, 60, { minLsn: 3, sawFrom: 1 })).valid).toBe(false);
+});

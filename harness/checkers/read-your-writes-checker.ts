@@ -1,6 +1,6 @@
 import type { CheckContext, Checker, Threshold, Verdict } from '../core/checker';
 import { joinProblems, listSome, plural } from './format';
-import { ackedWrites, answeredReads, readLabel, writeLabel, writesBySeq } from './read-facts';
+import { ackedWrites, answeredReads, readLabel, WriteIndex, writeLabel, writesBySeq } from './read-facts';
 
 export interface ReadYourWritesCheckerOptions {
   /** Most violating reads listed in the details (default 20); totals are always given in full. */
@@ -26,13 +26,15 @@ export class ReadYourWritesChecker implements Checker {
     if (reads.length === 0) {
       return { checker: this.name, valid: 'unknown', summary: 'no read with minLsn was answered: read-your-writes was not exercised', thresholds: [] };
     }
-    const acked = ackedWrites(writesBySeq(history.ops));
+    const writes = writesBySeq(history.ops);
+    const acked = ackedWrites(writes);
+    const index = new WriteIndex(writes);
     const missing: Array<{ read: string; missed: string[] }> = [];
     const below: string[] = [];
-    for (const { op, saw } of reads) {
+    for (const { op, saw, from } of reads) {
       const minLsn = op.minLsn!;
       if (op.lsn !== undefined && op.lsn < minLsn) below.push(readLabel(op));
-      const missed = acked.filter((w) => w.lsn! <= minLsn && !saw.has(w.writeSeq!));
+      const missed = index.ackedFrom(from, (w) => w.lsn! <= minLsn && !saw.has(w.writeSeq!));
       if (missed.length > 0) missing.push({ read: readLabel(op), missed: missed.map(writeLabel) });
     }
     const problems: string[] = [];

@@ -31,3 +31,8 @@ test('the bound is a setting: the same history passes a looser one', () => {
 test('unknown when no read started after an acknowledgement', () => {
   expect(check([r([], 0, 0), w(0, 1, 20)]).valid).toBe('unknown');
 });
+
+test('a windowed read (sawFrom) is not stale for writes out of its sight', () => {
+  expect(check([w(0, 1, 0), w(1, 2, 20), r([1], 2, 5000, { sawFrom: 1 })]).valid).toBe(true);
+  expect(check([w(0, 1, 0), w(1, 2, 20), r([0], 2, 5000, { sawFrom: 0 })]).valid).toBe(false);
+});

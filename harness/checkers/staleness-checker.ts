@@ -31,26 +31,28 @@ export class StalenessChecker implements Checker {
     const { maxStaleMs } = this.options;
     const acked = [...writesBySeq(history.ops).values()].filter((op) => op.outcome === 'ok').sort((a, b) => a.endedAt - b.endedAt);
     const reads = answeredReads(history.ops);
-    const stale = new Map<Operation, number>();
-    let judged = 0;
+    // Read by read over the writes in its sight (a long run's reads ask for the newest writes only), which costs each
+    // read its window rather than the whole run. The worst case is the one the write-by-write order finds first.
+    const rank = new Map(acked.map((w, i) => [w, i]));
+    const bySeq: (Operation | undefined)[] = [];
+    for (const w of acked) bySeq[w.writeSeq!] = w;
+    const worstOf = new Map<Operation, number>();
     let staleReads = 0;
     let worst: { write: Operation; read: Operation; ms: number } | undefined;
-    for (const w of acked) {
-      let mine = 0;
-      let later = false;
-      for (const { op, saw } of reads) {
-        if (op.startedAt <= w.endedAt) continue;
-        later = true;
-        if (saw.has(w.writeSeq!)) continue;
+    for (const { op, saw, from } of reads) {
+      for (let seq = from; seq < bySeq.length; seq++) {
+        const w = bySeq[seq];
+        if (!w || op.startedAt <= w.endedAt) continue;
+        const ms = saw.has(seq) ? 0 : op.startedAt - w.endedAt;
+        worstOf.set(w, Math.max(worstOf.get(w) ?? 0, ms));
+        if (ms === 0) continue;
         staleReads++;
-        const ms = op.startedAt - w.endedAt;
-        mine = Math.max(mine, ms);
-        if (!worst || ms > worst.ms) worst = { write: w, read: op, ms };
+        const better = !worst || ms > worst.ms || (ms === worst.ms && (rank.get(w)! < rank.get(worst.write)! || (w === worst.write && op.index < worst.read.index)));
+        if (better) worst = { write: w, read: op, ms };
       }
-      if (!later) continue;
-      judged++;
-      stale.set(w, mine);
     }
+    const stale = worstOf;
+    const judged = worstOf.size;
     if (judged === 0) {
       return { checker: this.name, valid: 'unknown', summary: 'no read started after an acknowledged write: staleness not measured', thresholds: [] };
     }

@@ -1,3 +1,4 @@
+import { stoppedUnknown } from './stop-checker';
 import type { CheckContext, Checker, ReplicaState, Threshold, Verdict } from '../core/checker';
 import type { Operation, Outcome } from '../core/history';
 import { joinProblems, listSome, plural } from './format';
@@ -32,6 +33,7 @@ export class WriteIntegrityChecker implements Checker {
   }
 
   check({ history, final }: CheckContext): Verdict {
+    if (history.stopped) return stoppedUnknown(this.name, history.stopped.reason);
     if (!final || final.replicas.length === 0) {
       const why = !final ? 'no final state gathered' : 'no replica in the final state';
       return { checker: this.name, valid: false, summary: `${why}: cannot look for lost or duplicated writes`, thresholds: [] };

@@ -1,5 +1,5 @@
 import { STALENESS_DEFAULTS } from '../checkers/staleness-checker';
-import { FAULT_KINDS } from '../nemesis/registry';
+import { FAULT_KINDS, RECOVERABLE_FAULT_KINDS } from '../nemesis/registry';
 import { parseScenarioArgs, USAGE, UsageError } from './scenario-args';
 
 test('defaults, and options parsed into a run', () => {
@@ -28,7 +28,9 @@ test('--help and --list need no scenario', () => {
 test.each([
   [[], /name a scenario/],
   [['a', 'b'], /one scenario at a time/],
-  [['chaos', '--duration', '0'], /--duration must be an integer/],
+  [['chaos', '--duration', '0'], /--duration must be from 5 s to 12 h/],
+  [['chaos', '--duration', '13h'], /--duration must be from 5 s to 12 h/],
+  [['chaos', '--duration', '1d'], /in seconds or with a unit \(90s, 30m, 1h\), got "1d"/],
   [['chaos', '--rate', 'fast'], /--rate must be an integer/],
   [['chaos', '--env', 'k8s'], /--env must be local or docker/],
   [['chaos', '--set', 'lower=1'], /--set takes KEY=VALUE/],
@@ -42,7 +44,7 @@ test.each([
 test('an unknown fault is refused with the list of valid ones, all from the registry', () => {
   expect(() => parseScenarioArgs(['chaos', '--faults', 'kill-master,drop-table'])).toThrow(`--faults takes a comma-separated list of ${FAULT_KINDS.join(', ')}; got "kill-master,drop-table"`);
   for (const kind of FAULT_KINDS) expect(parseScenarioArgs(['chaos', '--faults', kind])).toMatchObject({ options: { faults: [kind] } });
-  expect(parseScenarioArgs(['chaos'])).toMatchObject({ options: { faults: FAULT_KINDS } });
+  expect(parseScenarioArgs(['chaos'])).toMatchObject({ options: { faults: RECOVERABLE_FAULT_KINDS } });
 });
 
 test('the help text offers every registered fault', () => {
@@ -63,4 +65,14 @@ test('--live serves the live view on the LIVE_PORT setting unless --live-port na
   expect(run(['load', '--live-port', '9000']).live).toEqual({ port: 9000 });
   expect(() => parseScenarioArgs(['load', '--live-port', '70000'])).toThrow(/--live-port must be an integer from 0 to 65535/);
   expect(USAGE).toContain('--live');
+});
+
+test.each([
+  ['45', 45],
+  ['90s', 90],
+  ['30m', 1800],
+  ['1h', 3600],
+  ['1.5h', 5400],
+])('--duration %s is %i s', (value, seconds) => {
+  expect(parseScenarioArgs(['soak', '--duration', value])).toMatchObject({ options: { durationS: seconds } });
 });

@@ -14,14 +14,15 @@ Runs a harness scenario against a fresh system (real RabbitMQ, ZooKeeper and wor
 
 Options:
   --list                 list the scenarios and what they check
-  --duration S           length of the loaded part of the run, seconds (default ${DEFAULT_OPTIONS.durationS})
+  --duration T           length of the loaded part of the run: seconds, or 90s, 30m, 1h (default ${DEFAULT_OPTIONS.durationS} s)
   --rate N               operations per second over all clients; the fixed rate of 'load' (default ${DEFAULT_OPTIONS.rate})
   --interval MS          autoscaling interval for 'read-burst' (default ${DEFAULT_OPTIONS.intervalMs})
   --clients N            concurrent clients of the workload (default ${DEFAULT_OPTIONS.clients})
   --seed N               seed of the random choices (fault order, read/write mix) (default ${DEFAULT_OPTIONS.seed})
-  --faults A,B,...       faults 'chaos' picks from, and the network ones among them 'partition' picks from after its
-                         required four (default: ${DEFAULT_OPTIONS.faults.join(',')}); network faults
-                         put the system's links through link proxies (local environment only)
+  --faults A,B,...       faults 'chaos' and 'soak' pick from, and the network ones among them 'partition' picks from
+                         after its required four (default: ${DEFAULT_OPTIONS.faults.join(',')};
+                         also ${FAULT_KINDS.filter((k) => !DEFAULT_OPTIONS.faults.includes(k)).join(', ')}, which stop the system by design);
+                         network faults put the system's links through link proxies (local environment only)
   --max-stale MS         longest a read may still miss an acknowledged write, for the staleness checker of
                          master-crash, slave-crash, chaos and partition (default ${DEFAULT_OPTIONS.maxStaleMs})
   --env local|docker     where the system runs (default ${DEFAULT_OPTIONS.environment})
@@ -44,6 +45,21 @@ function int(name: string, value: string | undefined, fallback: number, min: num
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
   return n;
+}
+
+/** Longest run the CLI accepts: a soak of a working day, still bounded. */
+export const MAX_DURATION_S = 12 * 3600;
+const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** --duration in seconds: a plain number of seconds, or with a unit (90s, 30m, 1h, 1.5h). */
+function duration(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_OPTIONS.durationS;
+  const m = /^(\d+(?:\.\d+)?)([smh]?)$/.exec(value.trim());
+  const s = m ? Math.round(Number(m[1]) * UNIT_S[m[2] || 's']) : NaN;
+  if (!(s >= 5 && s <= MAX_DURATION_S)) {
+    throw new UsageError(`--duration must be from 5 s to ${MAX_DURATION_S / 3600} h, in seconds or with a unit (90s, 30m, 1h), got "${value}"`);
+  }
+  return s;
 }
 
 /** Every setting --set takes, one line per group. */
@@ -105,7 +121,7 @@ export function parseScenarioArgs(argv: string[]): ParsedArgs {
     live: values.live || values['live-port'] !== undefined ? (values['live-port'] !== undefined ? { port: int('live-port', values['live-port'], 0, 0, 65535) } : {}) : null,
     options: {
       environment,
-      durationS: int('duration', values.duration, DEFAULT_OPTIONS.durationS, 5, 3600),
+      durationS: duration(values.duration),
       rate: int('rate', values.rate, DEFAULT_OPTIONS.rate, 1, 100000),
       intervalMs: int('interval', values.interval, DEFAULT_OPTIONS.intervalMs, 1000, 600000),
       clients: int('clients', values.clients, DEFAULT_OPTIONS.clients, 1, 256),

@@ -27,6 +27,9 @@ export interface Operation {
    * ranges.ts). A read mostly sees a prefix of the writes, so this stays short where a list of keys would grow with
    * every write and make the history quadratic. Absent for reads that do not look at the written rows. */
   saw?: string;
+  /** For reads of the written rows in a long run: the read asked only for writes numbered from this one on (the newest
+   * ones, so that a read stays small however long the run); older writes were out of its sight. Absent: all writes. */
+  sawFrom?: number;
   /** For reads: the minLsn the request carried (the highest LSN its client had seen); absent for a plain read. */
   minLsn?: number;
   startedAt: number;
@@ -111,6 +114,16 @@ export interface LoadPhase {
   loop: 'open' | 'closed';
 }
 
+/** A fault after which the system stopped by design (e.g. its replication log deleted), and when it was seen stopped. */
+export interface SystemStop {
+  kind: FaultKind;
+  /** When the fault hit. */
+  faultAt: number;
+  /** When the nemesis first saw no ready master (from then on nothing may be answered). */
+  at: number;
+  reason: string;
+}
+
 export interface History {
   ops: Operation[];
   /** Per-second aggregates of load runs (absent in reports written before they existed). */
@@ -120,6 +133,8 @@ export interface History {
   topology: TopologySample[];
   scaleTicks: ScaleTick[];
   elections: ElectionEvent[];
+  /** Set when a fault stopped the system by design; no fault follows it. */
+  stopped?: SystemStop;
 }
 
 export function emptyHistory(): History {

@@ -164,6 +164,20 @@ export class DockerCluster implements Cluster {
     await this.parts.restartRabbitMq();
   }
 
+  async wipeRabbitMq(): Promise<void> {
+    throw new Error('wipe-rabbitmq runs in the local environment only');
+  }
+
+  /** A worker's files are inside its container: the disk faults run in the local environment only. */
+  workerDataDir(): string | undefined {
+    return undefined;
+  }
+
+  /** Containers keep the host's clock: the clock fault runs in the local environment only. */
+  workerClockFile(): string | undefined {
+    return undefined;
+  }
+
   async restartZookeeper(): Promise<void> {
     if (!this.parts.restartZookeeper) throw new Error('ZOOKEEPER_CONNECT points at an external ZooKeeper: the harness cannot restart it');
     await this.parts.restartZookeeper();

@@ -45,6 +45,15 @@ export interface Cluster {
   restartZookeeper(): Promise<void>;
   /** Stops the whole system (orchestrator and every worker) and starts it again over its old data, on the same URL. */
   restartSystem(): Promise<void>;
+  /** The broker restarted with the system's data wiped: its vhost (every queue, message and binding of the system)
+   * deleted, the broker restarted, the vhost and its users' rights created again, empty. Other vhosts on the broker
+   * (other test suites) keep theirs. */
+  wipeRabbitMq(): Promise<void>;
+  /** The data directory of the worker with this PID, when the environment can reach it (process runtime). */
+  workerDataDir(pid: number): string | undefined;
+  /** The file holding the wall-clock offset of the worker with this PID (libfaketime), when it runs under
+   * WORKER_FAKETIME in this environment. */
+  workerClockFile(pid: number): string | undefined;
   /** Stops the system and removes everything it started (processes, containers, vhost, data). */
   stop(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { loadConfig } from '../../system/common/config/config';
 import { createLogger } from '../../system/common/logging/logger';
 import { ensureServices } from '../../system/common/services/ensure-services';
@@ -71,6 +72,22 @@ export class LocalEnvironment implements Environment {
       async restartRabbitMq() {
         if (!services.rabbitmq) throw new Error('RABBITMQ_URL points at an external broker: the harness cannot restart it');
         await services.rabbitmq.restart();
+      },
+      async wipeRabbitMq() {
+        const broker = services.rabbitmq;
+        if (!broker) throw new Error('RABBITMQ_URL points at an external broker: the harness cannot wipe it');
+        const vhost = decodeURIComponent(new URL(sys.rabbitmqUrl).pathname.slice(1));
+        await broker.deleteVhost(vhost);
+        await broker.restart();
+        await broker.addVhost(vhost);
+      },
+      workerDataDir(pid) {
+        const handle = runtime().list().find((h) => h.pid === pid);
+        return handle ? path.join(sys.config.dataDir, 'workers', handle.id) : undefined;
+      },
+      workerClockFile(pid) {
+        const handle = runtime().list().find((h) => h.pid === pid);
+        return handle && sys.config.workerFaketime ? path.join(sys.config.dataDir, 'faketime', handle.id) : undefined;
       },
       async restartZookeeper() {
         if (!services.zookeeper) throw new Error('ZOOKEEPER_CONNECT points at an external ZooKeeper: the harness cannot restart it');

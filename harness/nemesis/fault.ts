@@ -22,6 +22,9 @@ export interface Hit {
   inEffect?: boolean;
   /** Wait this long before judging the topology (after a server restart the old workers look whole for a moment). */
   settleMs?: number;
+  /** Set when the fault could not be injected on this machine (e.g. mount not permitted): why, in one line. The
+   * window is recorded with it as its note, and nothing is waited for. */
+  skipped?: string;
 }
 
 /*
@@ -45,6 +48,9 @@ export interface Fault<K extends string = string> {
   readonly hits: FaultTarget;
   /** A network fault: it needs the system started with link proxies (environment option `linkProxies`). */
   readonly needsLinks?: boolean;
+  /** Set on a fault after which the system stops by design (the reason, as a person reads it): the nemesis then
+   * checks that it did stop rather than wait for it to heal, and schedules no further fault. */
+  readonly stopsTheSystem?: string;
   /** Hits the system, given the topology just before; says what it hit. */
   inject(ctx: FaultContext, before: WorkerStatus[]): Promise<Hit>;
   /** Undoes the hit where the system cannot (SIGCONT after SIGSTOP). Absent when the system heals by itself (a killed

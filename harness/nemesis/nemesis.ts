@@ -40,10 +40,18 @@ export async function runFault(ctx: NemesisContext, spec: Fault<FaultKind>): Pro
   try {
     const hit = await spec.inject(ctx, before);
     await spec.heal?.(ctx, hit);
-    const { target, hitPids, note, inEffect, settleMs = 0 } = hit;
-    Object.assign(fault, { target, note, ...(inEffect === undefined ? {} : { inEffect }) });
+    const { target, hitPids, note, inEffect, settleMs = 0, skipped } = hit;
+    Object.assign(fault, { target, note: skipped ? `skipped: ${skipped}` : note, ...(inEffect === undefined ? {} : { inEffect }) });
     ctx.history.faults.push(fault);
+    if (skipped) {
+      ctx.progress(`fault ${kind} SKIPPED: ${skipped}`);
+      return fault;
+    }
     ctx.progress(`fault ${kind}${target ? ` on ${target}` : ''}${note ? ` (${note})` : ''}`);
+    if (spec.stopsTheSystem) {
+      await awaitTheStop(ctx, fault, spec.stopsTheSystem);
+      return fault;
+    }
     await sleep(settleMs);
     await ctx.sampler
       .waitFor('the full topology', (w) => isComplete(w, ctx.slaves) && !w.some((x) => hitPids.includes(x.pid)), ctx.healTimeoutMs)
@@ -57,4 +65,22 @@ export async function runFault(ctx: NemesisContext, spec: Fault<FaultKind>): Pro
     fault.endedAt = Date.now();
   }
   return fault;
+}
+
+/*
+ * After a fault that stops the system by design there is nothing to heal: the nemesis checks that the system did stop
+ * (no ready master) and records when, so that the stop checker can prove nothing was answered after it.
+ */
+async function awaitTheStop(ctx: NemesisContext, fault: FaultWindow, reason: string): Promise<void> {
+  await ctx.sampler
+    .waitFor('no ready master', (w) => !readyMaster(w), ctx.healTimeoutMs)
+    .then((s) => {
+      ctx.history.stopped = { kind: fault.kind, faultAt: fault.startedAt, at: s.at, reason };
+      ctx.progress(`  the system stopped by design after ${s.at - fault.startedAt} ms: ${reason}`);
+    })
+    .catch(() => {
+      fault.note = [fault.note, `NOT stopped within ${ctx.healTimeoutMs} ms`].filter(Boolean).join('; ');
+      ctx.history.stopped = { kind: fault.kind, faultAt: fault.startedAt, at: Date.now(), reason: `${reason} (but a master stayed ready)` };
+      ctx.progress(`  NOT stopped within ${ctx.healTimeoutMs} ms although it should have`);
+    });
 }

@@ -22,3 +22,7 @@ export function isFaultKind(kind: string): kind is FaultKind {
 export function targetOf(kind: string): FaultTarget | undefined {
   return FAULTS.find((f) => f.kind === kind)?.hits;
 }
+
+/** The faults the system heals from; the others stop it by design (`stopsTheSystem`), so a random schedule draws them
+ * only when asked to by name. */
+export const RECOVERABLE_FAULT_KINDS: readonly FaultKind[] = FAULTS.filter((f) => !f.stopsTheSystem).map((f) => f.kind);

@@ -105,7 +105,10 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
     if (signal.aborted) verdicts.push(aborted(new Error('interrupted by the user')));
     const ops = history.ops;
     progress(`workload done: ${ops.length} operations (${ops.filter((o) => o.outcome === 'ok').length} ok)`);
-    if (scenario.collectsFinalState) {
+    if (scenario.collectsFinalState && history.stopped) {
+      // Its log is gone and its replicas with it: there is nothing to converge, and waiting for it would only time out.
+      progress(`the system stopped by design (${history.stopped.reason}): no final state to collect`);
+    } else if (scenario.collectsFinalState) {
       const since = Math.max(history.faults.at(-1)?.endedAt ?? 0, ops.reduce((m, o) => Math.max(m, o.endedAt), 0));
       progress('waiting for the replicas to converge, then reading every replica');
       final = await collectFinalState(cluster.http, cluster.rabbitmqUrl, history, { slaves, timeoutMs: healTimeoutMs, since });

@@ -2,6 +2,7 @@ import { FAULTS } from '../nemesis/registry';
 import { randomSchedule } from '../nemesis/schedule';
 import { faultCheckers, startMixedLoad } from './faults-under-load';
 import { FIXED_TWO_SLAVES, type Scenario } from './scenario';
+import { faultSettings } from './soak';
 
 /** Quiet time between faults, so that each window can be told apart in the report. */
 const GAP_MS = 3000;
@@ -13,7 +14,7 @@ export const chaos: Scenario = {
     `Random faults one after another under a mixed load for a bounded time: ${FAULTS.map((f) => f.title).join(', ')}. ` +
     'Checks: no acknowledged write lost or applied twice, replicas converge, elections pick the lowest live PID.',
   // The orchestrator's own session (ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS) outlives a ZooKeeper restart; workers' may not.
-  settings: () => FIXED_TWO_SLAVES,
+  settings: (o) => ({ ...FIXED_TWO_SLAVES, ...faultSettings(o.faults) }),
   // Network faults among --faults need the links to go through proxies.
   linkProxies: (o) => FAULTS.some((f) => f.needsLinks && o.faults.includes(f.kind)),
   async run(ctx) {

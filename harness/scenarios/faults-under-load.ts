@@ -6,6 +6,7 @@ import { FencingChecker } from '../checkers/fencing-checker';
 import { LatencyChecker } from '../checkers/latency-checker';
 import { PrefixChecker } from '../checkers/prefix-checker';
 import { ReadYourWritesChecker } from '../checkers/read-your-writes-checker';
+import { StopChecker } from '../checkers/stop-checker';
 import { StalenessChecker } from '../checkers/staleness-checker';
 import { WriteIntegrityChecker } from '../checkers/write-integrity-checker';
 import type { Checker } from '../core/checker';
@@ -66,5 +67,6 @@ export function faultCheckers(
     new ConvergenceChecker(maxConvergenceMs === undefined ? {} : { maxConvergenceMs }),
     new AvailabilityChecker(maxUnavailableDuringFault === undefined ? {} : { maxUnavailableDuringFault }),
     new LatencyChecker(),
+    new StopChecker(),
   ];
 }

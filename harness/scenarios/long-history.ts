@@ -26,6 +26,8 @@ const FILL_CLIENT_IDS = 1000;
 const SMALL_LOG = {
   // Sessions that a busy machine does not lose while every replica is rebuilt at once.
   ZK_SESSION_TIMEOUT_MS: '3000',
+  // The mixed load's first reads read every harness row, the fill's included (more than READ_DEFAULT_LIMIT's 1000).
+  READ_DEFAULT_LIMIT: '10000',
   SYNC_MAX_BYTES: '400000',
   SYNC_SEGMENT_BYTES: '50000',
   SNAPSHOT_EVERY_RECORDS: '300',

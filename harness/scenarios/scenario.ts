@@ -3,7 +3,7 @@ import type { Checker } from '../core/checker';
 import type { FaultKind, HistoryRecorder } from '../core/history';
 import type { LoadRecorder } from '../core/load-recorder';
 import type { LoadRun } from '../core/load-run';
-import { FAULT_KINDS } from '../nemesis/registry';
+import { RECOVERABLE_FAULT_KINDS } from '../nemesis/registry';
 import type { Cluster, EnvironmentName } from '../environment/environment';
 import type { NemesisContext } from '../nemesis/nemesis';
 import type { TopologySampler } from '../observe/topology-sampler';
@@ -20,7 +20,7 @@ export interface ScenarioOptions {
   intervalMs: number;
   clients: number;
   seed: number;
-  /** Faults the chaos scenario chooses from (default: all). */
+  /** Faults the chaos scenario chooses from (default: all but those that stop the system by design). */
   faults: FaultKind[];
   /** Longest a read may still miss an acknowledged write, ms (the staleness checker of the mixed-load scenarios). */
   maxStaleMs: number;
@@ -35,7 +35,7 @@ export const DEFAULT_OPTIONS: ScenarioOptions = {
   intervalMs: 5000,
   clients: 4,
   seed: 1,
-  faults: [...FAULT_KINDS],
+  faults: [...RECOVERABLE_FAULT_KINDS],
   maxStaleMs: STALENESS_DEFAULTS.maxStaleMs,
   settings: {},
 };

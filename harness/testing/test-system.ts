@@ -7,6 +7,7 @@ import { localServices } from '../../system/common/services/ensure-services';
 import { waitUntil } from '../../system/common/time/wait-until';
 import { Orchestrator } from '../../system/orchestrator/orchestrator';
 import { HttpClient } from './http-client';
+import { mountTmpfs } from './tmpfs';
 import { readVariable } from '../../system/common/config/variables';
 import type { LinkHub } from '../network/link-hub';
 
@@ -77,6 +78,9 @@ export async function startTestSystem(
     ...env,
     ...(linkHub ? { WORKER_LINK_PROXY: linkHub.controlUrl } : {}),
   });
+  // For the disk-full fault: the workers' files on a small disk of their own (see WORKERS_TMPFS_MB).
+  const tmpfs = config.workersTmpfsMb ? await mountTmpfs(path.join(dataDir, 'workers'), config.workersTmpfsMb) : undefined;
+  if (tmpfs && !tmpfs.mounted) log.warn({ dir: tmpfs.dir }, `WORKERS_TMPFS_MB: cannot mount a tmpfs (${tmpfs.why}); the disk-full fault will be skipped`);
   // The orchestrator's own links through proxies of their own; its workers get theirs from the hub (WORKER_LINK_PROXY).
   const own = linkHub ? await linkHub.openOrchestrator(urls.orchestrator, zookeeperConnect) : { rabbitmqUrl: urls.orchestrator, zookeeperConnect };
   const orchestratorOn = (c: Config) =>
@@ -92,6 +96,7 @@ export async function startTestSystem(
   let orchestrator = orchestratorOn(config);
   const cleanup = async () => {
     if (ownVhost) await rabbitmq.deleteVhost(suite);
+    if (tmpfs?.mounted) await tmpfs.unmount().catch((err) => log.warn({ err: (err as Error).message }, 'could not unmount the workers\' tmpfs'));
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {

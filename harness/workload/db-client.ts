@@ -1,4 +1,3 @@
-import { MAX_LIMIT } from '../../system/common/protocol/requests';
 import type { HistoryRecorder, Operation, Outcome } from '../core/history';
 import { encodeRanges } from '../core/ranges';
 import type { HttpClient } from '../testing/http-client';
@@ -6,11 +5,13 @@ import type { WriteKeys } from './write-keys';
 
 /** The user every harness ride belongs to; rides carry the write's key in their timestamp column. */
 export const HARNESS_USER = 'harness';
+/** How many of the newest writes a read of the written rows asks for, once the run has written more (see readWrites). */
+export const READ_WINDOW = 400;
 
 type Reply = { worker?: number; lsn?: number; epoch?: number; rows?: Array<Record<string, unknown>>; error?: { message: string } };
 
 /** What a reply adds to the recorded operation besides status and outcome. */
-type Extra = Partial<Pick<Operation, 'key' | 'writeSeq' | 'minLsn'>>;
+type Extra = Partial<Pick<Operation, 'key' | 'writeSeq' | 'minLsn' | 'sawFrom'>>;
 
 /*
  * A client of the DBaaS that records each operation it issues. Outcomes are judged conservatively: only a 4xx is a
@@ -46,11 +47,13 @@ export class DbClient {
    */
   async readWrites(keys: WriteKeys, session: boolean): Promise<Operation> {
     const minLsn = session && this.lsnSeen > 0 ? this.lsnSeen : undefined;
-    // As many rows as a read may ask for: a run longer than that no longer knows what a full answer saw (see below).
-    const body = { table: 'rides', columns: ['timestamp'], where: { created_by: HARNESS_USER }, limit: MAX_LIMIT, ...(minLsn !== undefined ? { minLsn } : {}) };
-    return this.issue('read', '/api/v1/db/read', body, { minLsn }, (rows) => {
-      // A full answer may have left rows out: it cannot tell what the read saw, so the read checkers do not judge it.
-      if (rows.length >= MAX_LIMIT) return undefined;
+    // Past READ_WINDOW writes, only the newest ones (by write number, kept in starts_at): a read of every row would
+    // grow with the run until the DBaaS refuses it (READ_DEFAULT_LIMIT), and the checkers with it. The history says
+    // where the read's sight began (sawFrom), so that older writes are not counted as missed.
+    const sawFrom = keys.issued > READ_WINDOW ? keys.issued - READ_WINDOW : undefined;
+    const where = sawFrom === undefined ? { created_by: HARNESS_USER } : { created_by: HARNESS_USER, starts_at: { gte: sawFrom } };
+    const body = { table: 'rides', columns: ['timestamp'], where, ...(minLsn !== undefined ? { minLsn } : {}) };
+    return this.issue('read', '/api/v1/db/read', body, { minLsn, sawFrom }, (rows) => {
       const seqs = rows.map((row) => keys.seqOf(row.timestamp)).filter((n): n is number => n !== undefined);
       return encodeRanges(seqs);
     });
@@ -58,7 +61,8 @@ export class DbClient {
 
   /** Inserts one ride tagged with `key`; `writeSeq` is its write number (WriteKeys) when it has one. */
   async write(key: string, writeSeq?: number): Promise<Operation> {
-    const body = { op: 'insert', table: 'rides', values: { created_by: HARNESS_USER, timestamp: key, starts_at: Date.now(), source: 1, destination: 2 } };
+    // starts_at carries the write number, which is what a windowed read asks for (see readWrites).
+    const body = { op: 'insert', table: 'rides', values: { created_by: HARNESS_USER, timestamp: key, starts_at: writeSeq ?? Date.now(), source: 1, destination: 2 } };
     return this.issue('write', '/api/v1/db/write', body, { key, writeSeq });
   }
 

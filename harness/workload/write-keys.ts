@@ -14,6 +14,11 @@ export class WriteKeys {
     return { seq, key: `${this.prefix}-${client}-${seq}` };
   }
 
+  /** How many write numbers were taken so far: the next write's number. */
+  get issued(): number {
+    return this.next;
+  }
+
   /** The write number of a key of this run, or undefined for anything else. */
   seqOf(key: unknown): number | undefined {
     if (typeof key !== 'string' || !key.startsWith(`${this.prefix}-`)) return undefined;

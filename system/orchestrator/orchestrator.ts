@@ -84,6 +84,7 @@ export class Orchestrator {
         return zk;
       },
       retryMs: config.orchestratorZkReconnectMs,
+      sessionTimeoutMs: config.orchestratorZkSessionTimeoutMs,
       log,
     });
     await this.session.start();

@@ -413,6 +413,28 @@ export const SETTINGS = {
     group: 'harness',
     doc: 'how often the live view sends the charts to the page',
   }),
+  // The clock fault moves one worker's wall clock: each worker (process runtime) runs under libfaketime, reading its
+  // offset from a file of its own, which is absent (the real clock) until the fault writes it.
+  WORKER_FAKETIME: setting({
+    field: 'workerFaketime',
+    schema: flag.default(false),
+    group: 'harness',
+    doc: "process runtime: start each worker under libfaketime (LD_PRELOAD), its wall-clock offset read from DATA_DIR/faketime/<worker id> (absent: the real clock; the monotonic clock is never moved), for the harness's clock fault",
+  }),
+  WORKER_FAKETIME_LIB: setting({
+    field: 'workerFaketimeLib',
+    schema: z.string().default('/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1'),
+    group: 'harness',
+    doc: "libfaketime's library for WORKER_FAKETIME (Debian package `libfaketime`)",
+  }),
+  // The disk-full fault needs the workers' files on a disk it can fill without filling the machine's.
+  WORKERS_TMPFS_MB: setting({
+    field: 'workersTmpfsMb',
+    schema: z.coerce.number().int().positive().optional(),
+    group: 'harness',
+    doc: "the harness's local environment mounts a tmpfs of this size (MB) as DATA_DIR/workers, which the disk-full fault fills (needs root; without it the fault is skipped); unset: no tmpfs",
+    shownDefault: 'unset',
+  }),
 };
 
 export type SettingName = keyof typeof SETTINGS;

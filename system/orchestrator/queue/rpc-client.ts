@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel } from 'amqplib';
-import { assertRequestQueues, connectAmqp, parseJson, type ChannelModel } from '../../common/amqp/amqp';
+import { assertRequestQueues, connectAmqp, parseJson, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
 import { DbaasError, TimeoutError, UnavailableError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
 import { QUEUES, REQUESTS_EXCHANGE, controlQueue, replySchema, type ControlRequest, type OkReply, type WriteMessage } from '../../common/protocol/messages';
@@ -57,6 +57,9 @@ export class RpcClient {
       });
       const channel = await connection.createConfirmChannel();
       channel.on('error', (err: Error) => this.o.log.warn({ err: err.message }, 'RabbitMQ channel error'));
+      // Requests are mandatory: one that reaches no queue (readQ or writeQ deleted, until a worker declares it again;
+      // a control queue of a worker that is gone) comes back here, and fails at once instead of timing out.
+      channel.on('return', (msg: ConsumeMessage) => this.onReturned(msg.properties.correlationId, msg.fields.routingKey));
       await assertRequestQueues(channel);
       // responseQ is ours alone; replies to requests that timed out may still be there from before a restart.
       await channel.purgeQueue(QUEUES.response);
@@ -88,6 +91,16 @@ export class RpcClient {
       () => this.o.log.info('reconnected to RabbitMQ'),
       () => undefined, // closed meanwhile (or connected by another caller): nothing left to do
     );
+  }
+
+  private onReturned(correlationId: unknown, queue: string): void {
+    if (typeof correlationId !== 'string') return;
+    const waiting = this.pending.get(correlationId);
+    if (!waiting) return;
+    this.pending.delete(correlationId);
+    clearTimeout(waiting.timer);
+    this.o.log.info({ queue }, 'a request reached no queue: the broker returned it');
+    waiting.reject(new UnavailableError(`no queue ${queue} on the broker (deleted, or its worker is gone): the request was not delivered, nothing was done; retry shortly`));
   }
 
   private onReply(correlationId: unknown, body: unknown): void {
@@ -122,6 +135,7 @@ export class RpcClient {
           replyTo: QUEUES.response,
           contentType: 'application/json',
           persistent: queue === QUEUES.write,
+          mandatory: true,
           // A read nobody waits for any more is dropped by the broker instead of being served late. Writes have no
           // TTL: once published they must be applied exactly once, even after their caller gave up.
           ...(queue === QUEUES.write ? {} : { expiration: String(timeoutMs) }),

@@ -33,5 +33,6 @@ export async function createRuntime(config: Config, endpoints: RuntimeEndpoints,
       log,
     });
   }
-  return new ProcessRuntime({ baseEnv, logDir, workersDir: path.join(config.dataDir, 'workers'), log });
+  const faketime = config.workerFaketime ? { lib: config.workerFaketimeLib, dir: path.join(config.dataDir, 'faketime') } : undefined;
+  return new ProcessRuntime({ baseEnv, logDir, workersDir: path.join(config.dataDir, 'workers'), faketime, log });
 }

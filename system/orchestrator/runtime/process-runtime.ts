@@ -12,6 +12,8 @@ export interface ProcessRuntimeOptions {
   logDir: string;
   /** Parent of the workers' data directories (<workersDir>/<id>), removed when a worker exits. */
   workersDir: string;
+  /** WORKER_FAKETIME: each worker under libfaketime, its wall-clock offset in <dir>/<id> (for the harness's clock fault). */
+  faketime?: { lib: string; dir: string };
   log: Logger;
 }
 
@@ -27,10 +29,19 @@ export class ProcessRuntime extends EventEmitter<WorkerRuntimeEvents> implements
     fs.mkdirSync(options.logDir, { recursive: true });
   }
 
+  /** libfaketime reads the offset file at every clock call (no cache); no file means the real clock. Only the wall
+   * clock moves, as when NTP steps it: timers and the lease's monotonic bound keep real time. */
+  private faketimeEnv(id: string): Record<string, string> {
+    const f = this.options.faketime;
+    if (!f) return {};
+    fs.mkdirSync(f.dir, { recursive: true });
+    return { LD_PRELOAD: f.lib, FAKETIME_TIMESTAMP_FILE: path.join(f.dir, id), FAKETIME_NO_CACHE: '1', FAKETIME_DONT_FAKE_MONOTONIC: '1' };
+  }
+
   async start(id: string, env: Record<string, string>): Promise<WorkerHandle> {
     const out = fs.openSync(path.join(this.options.logDir, `${id}.log`), 'a');
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...this.options.baseEnv, ...env, WORKER_ID: id, WORKER_PARENT_PID: String(process.pid) },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...this.options.baseEnv, ...env, ...this.faketimeEnv(id), WORKER_ID: id, WORKER_PARENT_PID: String(process.pid) },
       stdio: ['ignore', out, out],
     });
     fs.closeSync(out);

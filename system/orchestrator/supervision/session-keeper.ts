@@ -26,6 +26,11 @@ export interface SessionKeeperOptions {
   open: () => Promise<ZkClient>;
   /** Pause between failed attempts to open a new session. */
   retryMs: number;
+  /** Disconnected this long, the session is given up as expired and a new one opened: once ZooKeeper is back (a
+   * restart), node-zookeeper-client may stay disconnected without ever reporting that the server expired its session
+   * meanwhile, and the orchestrator would stay without ZooKeeper for good. By then the server has expired it (it counts
+   * from the last it heard, before the client noticed). Default: never (the client's word only). */
+  sessionTimeoutMs?: number;
   log: Logger;
   /** Default: the system clock. */
   clock?: Clock;
@@ -46,6 +51,8 @@ export class SessionKeeper extends EventEmitter<SessionKeeperEvents> implements 
   private downSince = 0;
   private closed = false;
   private renewing: Promise<void> | undefined;
+  /** The timer that gives the session up after `sessionTimeoutMs` disconnected. */
+  private giveUp: unknown;
   /** Sessions opened after the first one. */
   renewals = 0;
   private readonly clock: Clock;
@@ -79,9 +86,18 @@ export class SessionKeeper extends EventEmitter<SessionKeeperEvents> implements 
       this.connected = false;
       this.downSince = this.clock.now();
       this.o.log.warn('the orchestrator is disconnected from ZooKeeper; reconnecting');
+      const limit = this.o.sessionTimeoutMs;
+      if (limit !== undefined) {
+        this.giveUp = this.clock.setTimeout(() => {
+          if (this.client !== zk || this.connected) return;
+          this.o.log.warn({ ms: limit }, 'disconnected from ZooKeeper longer than the session timeout: the session is expired');
+          this.onExpired(zk);
+        }, limit);
+      }
     });
     zk.on('connected', () => {
       if (this.client !== zk || this.connected) return;
+      this.clearGiveUp();
       this.connected = true;
       this.o.log.info('the orchestrator is connected to ZooKeeper again, same session');
       this.emit('reconnected');
@@ -91,7 +107,13 @@ export class SessionKeeper extends EventEmitter<SessionKeeperEvents> implements 
     });
   }
 
+  private clearGiveUp(): void {
+    if (this.giveUp !== undefined) this.clock.clearTimeout(this.giveUp);
+    this.giveUp = undefined;
+  }
+
   private onExpired(zk: ZkClient): void {
+    this.clearGiveUp();
     if (this.connected) this.downSince = this.clock.now();
     this.client = undefined;
     this.connected = false;
@@ -128,6 +150,7 @@ export class SessionKeeper extends EventEmitter<SessionKeeperEvents> implements 
 
   close(): void {
     this.closed = true;
+    this.clearGiveUp();
     const zk = this.client;
     this.client = undefined;
     this.connected = false;

@@ -1,4 +1,4 @@
-import { guardChannel, parseJson, type Channel, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
+import { assertRequestQueues, guardChannel, parseJson, type Channel, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
 import { TimeoutError, UnavailableError, ValidationError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
 import { QUEUES } from '../../common/protocol/messages';
@@ -65,6 +65,8 @@ export class ReadServer {
     const channel = await connection.createChannel();
     this.channel = channel;
     this.closeChannel = guardChannel(channel, 'readQ', onLost);
+    // readQ may have been deleted since this worker declared it at start: declare it again rather than fail on it.
+    await assertRequestQueues(channel);
     await channel.prefetch(1);
     const { consumerTag } = await channel.consume(
       QUEUES.read,

@@ -1,4 +1,4 @@
-import { guardChannel, parseJson, type Channel, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
+import { assertRequestQueues, guardChannel, parseJson, type Channel, type ChannelModel, type ConsumeMessage } from '../../common/amqp/amqp';
 import { ConflictError, DbaasError, ValidationError } from '../../common/errors/errors';
 import type { Logger } from '../../common/logging/logger';
 import { QUEUES, writeMessageSchema, type SyncRecord, type WriteMessage } from '../../common/protocol/messages';
@@ -96,6 +96,9 @@ export class WriteServer {
   async start(connection: ChannelModel, onLost: (reason: string) => void): Promise<void> {
     this.channel = await connection.createChannel();
     this.closeChannel = guardChannel(this.channel, QUEUES.write, onLost);
+    // writeQ may have been deleted since this worker declared it at start (an operator's mistake): consuming a missing
+    // queue would close the channel and stop this new master too, and the next, until a fresh worker declares it.
+    await assertRequestQueues(this.channel);
     await this.channel.prefetch(this.options.prefetch);
     const { consumerTag } = await this.channel.consume(
       QUEUES.write,

@@ -1,0 +1,78 @@
+import { FencingChecker } from '../checkers/fencing-checker';
+import { PrefixChecker } from '../checkers/prefix-checker';
+import { ReadYourWritesChecker } from '../checkers/read-your-writes-checker';
+import type { FaultKind } from '../core/history';
+import { FAULTS } from '../nemesis/registry';
+import { randomSchedule } from '../nemesis/schedule';
+import { faultCheckers, startMixedLoad } from './faults-under-load';
+import { FIXED_TWO_SLAVES, type ScenarioContext, type Scenario } from './scenario';
+
+/** Quiet time between faults: short, so that an hour holds a few hundred faults. */
+const GAP_MS = 2000;
+/** How often a progress line is printed. */
+export const PROGRESS_EVERY_MS = 10000;
+/** Master kills dominate, as they exercise the election, the takeover and writeQ's redelivery, the heart of it; every
+ * other fault of the registry (those that stop the system by design excepted) is drawn with weight 1. */
+export const SOAK_WEIGHTS: Partial<Record<FaultKind, number>> = { 'kill-master': 6 };
+/** Size of the workers' tmpfs when fill-disk is among the faults (WORKERS_TMPFS_MB). */
+export const SOAK_TMPFS_MB = 256;
+
+/** What the system under test needs for some faults: a tmpfs to fill, workers under libfaketime. */
+export function faultSettings(faults: readonly FaultKind[]): Record<string, string> {
+  return {
+    ...(faults.includes('fill-disk') ? { WORKERS_TMPFS_MB: String(SOAK_TMPFS_MB) } : {}),
+    ...(faults.includes('skew-clock') ? { WORKER_FAKETIME: 'true' } : {}),
+  };
+}
+
+/** The line printed every PROGRESS_EVERY_MS: elapsed time, faults so far per kind, acknowledged writes, anomalies. */
+export function progressLine(ctx: Pick<ScenarioContext, 'recorder'>, startedAt: number, now: number): string {
+  const { history } = ctx.recorder;
+  const perKind = new Map<string, number>();
+  for (const f of history.faults) perKind.set(f.kind, (perKind.get(f.kind) ?? 0) + 1);
+  const faults = [...perKind].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const acked = history.ops.filter((o) => o.kind === 'write' && o.outcome === 'ok').length;
+  // The checkers that judge the history as it grows (the others need the final state): each violation they count.
+  const anomalies = [new ReadYourWritesChecker(), new PrefixChecker(), new FencingChecker()].map((c) => {
+    const v = c.check({ history });
+    const n = v.thresholds.filter((t) => !t.pass).reduce((sum, t) => sum + (typeof t.actual === 'number' ? t.actual : 1), 0);
+    return `${c.name} ${v.valid === false ? Math.max(1, n) : 0}`;
+  });
+  const elapsed = Math.round((now - startedAt) / 1000);
+  return `soak ${Math.floor(elapsed / 60)}m${String(elapsed % 60).padStart(2, '0')}s: faults ${history.faults.length} (${faults}); ` +
+    `writes acknowledged ${acked}; anomalies: ${anomalies.join(', ')}`;
+}
+
+export const soak: Scenario = {
+  name: 'soak',
+  description:
+    'A long run (--duration, e.g. 30m or 1h) under the mixed load, with random faults of every kind one after another ' +
+    `(master kills weighted ${SOAK_WEIGHTS['kill-master']}:1 against each other kind; faults that stop the system by design ` +
+    'only when named in --faults) and a progress line every ' + `${PROGRESS_EVERY_MS / 1000} s. ` +
+    'Checks as chaos: no acknowledged write lost or applied twice, reads a prefix of the log, fenced masters, ' +
+    'replicas converge, elections pick the lowest live PID.',
+  settings: (o) => ({ ...FIXED_TWO_SLAVES, ...faultSettings(o.faults) }),
+  async run(ctx) {
+    const { options } = ctx;
+    const durationMs = options.durationS * 1000;
+    const startedAt = Date.now();
+    const load = startMixedLoad(ctx);
+    ctx.progress(`soak: ${options.clients} clients, ${options.rate} ops/s for ${options.durationS} s; a fault every ~${GAP_MS / 1000} s after the last healed`);
+    const ticker = setInterval(() => ctx.progress(progressLine(ctx, startedAt, Date.now())), PROGRESS_EVERY_MS);
+    try {
+      await randomSchedule(ctx.nemesis, FAULTS.filter((f) => options.faults.includes(f.kind)), {
+        untilMs: durationMs - GAP_MS,
+        gapMs: GAP_MS,
+        // Bounded even if every fault healed at once.
+        maxFaults: Math.ceil(durationMs / GAP_MS),
+        weights: SOAK_WEIGHTS,
+      });
+    } finally {
+      await load.done;
+      clearInterval(ticker);
+      ctx.progress(progressLine(ctx, startedAt, Date.now()));
+    }
+  },
+  checkers: (o) => faultCheckers({ maxElectionMs: 15000, maxConvergenceMs: 30000, maxUnavailableDuringFault: 1, maxStaleMs: o.maxStaleMs }),
+  collectsFinalState: true,
+};
