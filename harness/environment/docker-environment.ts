@@ -80,7 +80,7 @@ export class DockerEnvironment implements Environment {
     try {
       cluster.orchestrator = await new GenericContainer(base.dockerImage)
         .withName(`${deployment}-orchestrator`)
-        .withCommand(['system/orchestrator/main.ts'])
+        .withCommand(['dist/system/orchestrator/main.js'])
         .withNetworkMode('host')
         .withBindMounts([{ source: base.dockerSocket, target: SOCKET_IN_CONTAINER, mode: 'rw' }])
         .withEnvironment(env)
