@@ -53,7 +53,7 @@ build_rabbitmq() {
   local packages=rabbitmq-server,ca-certificates
   local hash; hash=$(inputs_hash docker/images/rabbitmq "$packages")
   if [ "${FORCE:-}" != 1 ] && [ "$(current "$RABBITMQ_TAG")" = "$hash" ]; then echo "service images: $RABBITMQ_TAG is up to date"; return; fi
-  echo "service images: building $RABBITMQ_TAG from Debian $SUITE (about a minute)..."
+  echo "service images: building $RABBITMQ_TAG from Debian $SUITE (a minute or more: mmdebstrap downloads and unpacks the packages)..."
   local start; start=$(date +%s)
   ensure_mmdebstrap
   mmdebstrap --quiet --variant=apt --include="$packages" \
@@ -74,7 +74,7 @@ build_zookeeper() {
   local packages=zookeeper,default-jre-headless
   local hash; hash=$(inputs_hash docker/images/zookeeper "$packages")
   if [ "${FORCE:-}" != 1 ] && [ "$(current "$ZOOKEEPER_TAG")" = "$hash" ]; then echo "service images: $ZOOKEEPER_TAG is up to date"; return; fi
-  echo "service images: building $ZOOKEEPER_TAG from Debian $SUITE (about a minute)..."
+  echo "service images: building $ZOOKEEPER_TAG from Debian $SUITE (a minute or more: mmdebstrap downloads and unpacks the packages)..."
   local start; start=$(date +%s)
   ensure_mmdebstrap
   # /conf holds the generated zoo.cfg and Debian's log4j.properties; Debian's scripts (zkServer.sh status, the health
@@ -102,7 +102,7 @@ build_build() {
   local hash; hash=$(inputs_hash /nonexistent "$packages" "$(node --version)" "$(npm --version)")
   if [ "${FORCE:-}" != 1 ] && [ "$(current "$BUILD_TAG")" = "$hash" ]; then echo "service images: $BUILD_TAG is up to date"; return; fi
   if [ ! -f "$headers/node.h" ]; then echo "service images: $headers/node.h is missing: node-gyp could not build sqlite3 offline"; exit 1; fi
-  echo "service images: building $BUILD_TAG from Debian $SUITE and this machine's node $(node --version) (about a minute)..."
+  echo "service images: building $BUILD_TAG from Debian $SUITE and this machine's node $(node --version) (a minute or more: mmdebstrap downloads and unpacks the packages)..."
   local start; start=$(date +%s)
   ensure_mmdebstrap
   # The node binary, npm and the headers node-gyp compiles addons against (nodedir=/usr: nothing is downloaded).
