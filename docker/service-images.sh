@@ -52,7 +52,7 @@ image() {
   shift
   changes=("$@")
   local hash
-  hash=$({ printf '%s\n' "$SUITE" "$MIRROR" "$extra" "${args[@]}" "${changes[@]}"; find "$dir" -type f | sort | xargs cat; } | sha256sum | cut -c1-16)
+  hash=$({ printf '%s\n' "$SUITE" "$MIRROR" "$extra" "${args[@]}" "${changes[@]}"; if [ -d "$dir" ]; then find "$dir" -type f | sort | xargs cat; fi; } | sha256sum | cut -c1-16)
   if [ "${FORCE:-}" != 1 ] && [ "$(current "$tag")" = "$hash" ]; then echo "service images: $tag is up to date"; return; fi
   echo "service images: building $tag from Debian $SUITE (a minute or more: mmdebstrap downloads and unpacks the packages)..."
   local start; start=$(date +%s)
@@ -80,11 +80,12 @@ build_rabbitmq() {
 }
 
 build_zookeeper() {
-  # /conf holds the generated zoo.cfg and Debian's log4j.properties; Debian's scripts (zkServer.sh status, the health
-  # check) read /etc/zookeeper/conf, which becomes a link to it.
+  # /conf holds the generated zoo.cfg and Debian's log4j.properties and environment; Debian's scripts (zkServer.sh
+  # status, the health check, which sources zkEnv.sh -> /etc/zookeeper/conf/environment) read /etc/zookeeper/conf,
+  # which becomes a link to it.
   image "$ZOOKEEPER_TAG" docker/images/zookeeper "" --include=zookeeper,default-jre-headless \
     --customize-hook='copy-in docker/images/zookeeper/entrypoint.sh /usr/local/bin' \
-    --customize-hook='mkdir -p "$1"/conf && cp "$1"/etc/zookeeper/conf_example/log4j.properties "$1"/conf/ && ln -sfn /conf "$1"/etc/alternatives/zookeeper-conf' \
+    --customize-hook='mkdir -p "$1"/conf && cp "$1"/etc/zookeeper/conf_example/log4j.properties "$1"/etc/zookeeper/conf_example/environment "$1"/conf/ && ln -sfn /conf "$1"/etc/alternatives/zookeeper-conf' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
     -- \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/share/zookeeper/bin:/usr/sbin:/usr/bin:/sbin:/bin' \

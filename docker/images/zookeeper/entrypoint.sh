@@ -31,7 +31,9 @@ chown -R zookeeper:zookeeper "$data_dir" "$log_dir"
 
 if [ "${1:-}" = "zkServer.sh" ]; then
   # Java directly (not the wrapper's nohup/pid-file logic): the JVM is the container's main process and gets SIGTERM.
-  exec runuser -u zookeeper -- java -Dzookeeper.log.dir=/tmp -Dzookeeper.root.logger=INFO,CONSOLE \
-    -cp "$conf_dir:/usr/share/java/*" org.apache.zookeeper.server.quorum.QuorumPeerMain "$conf_dir/zoo.cfg"
+  # zookeeper.jar names its dependencies in its manifest; slf4j-simple is the one logging binding on the class path
+  # (with all of /usr/share/java, several bindings are found and SLF4J then logs nothing).
+  exec runuser -u zookeeper -- java -cp "$conf_dir:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar" \
+    org.apache.zookeeper.server.quorum.QuorumPeerMain "$conf_dir/zoo.cfg"
 fi
 exec "$@"
