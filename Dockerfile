@@ -12,9 +12,13 @@ ARG BASE_IMAGE=node:20-bookworm-slim
 
 FROM ${BUILD_IMAGE} AS deps
 WORKDIR /app
+# Certificates (PEM) to trust besides the usual ones while npm ci fetches packages: where the registry is reached
+# through a TLS-inspecting proxy, docker/build-images.sh passes the ones this machine added to its trust store.
+ARG EXTRA_CA_CERTS=""
 # Only the manifests: this layer (the ~90 s sqlite3 compile) is rebuilt only when package-lock.json changes.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\n' "$EXTRA_CA_CERTS" > /tmp/extra-ca.pem; export NODE_EXTRA_CA_CERTS=/tmp/extra-ca.pem; fi && \
+    npm ci --no-audit --no-fund
 
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./

@@ -53,10 +53,16 @@ if [ -z "$build" ] || [ -z "$base" ]; then
   fi
 fi
 
+# npm ci in the build stage must reach the npm registry the way this machine does: host network, and the
+# certificates this machine added to its trust store (a TLS-inspecting proxy's; Debian keeps them in EXTRA_CA_DIR).
+extra_ca=""
+for crt in "${EXTRA_CA_DIR:-/usr/local/share/ca-certificates}"/*.crt; do
+  if [ -f "$crt" ]; then extra_ca+="$(cat "$crt")"$'\n'; fi
+done
 echo "build-images: building $IMAGE (build stage $build, final stage $base)..."
 start=$(date +%s)
-# Host network for the build: npm ci reaches the npm registry the way this machine does.
-docker build -q --network host --build-arg "BUILD_IMAGE=$build" --build-arg "BASE_IMAGE=$base" -t "$IMAGE" . >/dev/null
+docker build -q --network host --build-arg "BUILD_IMAGE=$build" --build-arg "BASE_IMAGE=$base" \
+  --build-arg "EXTRA_CA_CERTS=$extra_ca" -t "$IMAGE" . >/dev/null
 # The previous build of the tag is now untagged: drop it rather than let every build leave 300 MB behind.
 docker image prune -f --filter label=org.opencontainers.image.title=rideshare-dbaas >/dev/null
 echo "build-images: $IMAGE built in $(( $(date +%s) - start )) s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%d MB", $1/1e6}'))"

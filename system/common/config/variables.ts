@@ -33,6 +33,7 @@ export const OTHER_VARIABLES = {
   RABBITMQ_IMAGE: { scope: 'deployment', doc: 'docker-compose.yml, the docker environment: RabbitMQ image (default rabbitmq:3.13; local: rideshare-dbaas-local-rabbitmq:3.10)' },
   ZOOKEEPER_IMAGE: { scope: 'deployment', doc: 'docker-compose.yml, the docker environment: ZooKeeper image (default zookeeper:3.8; local: rideshare-dbaas-local-zookeeper:3.8)' },
   DOCKER_BUILD_IMAGE: { scope: 'deployment', doc: 'docker/build-images.sh, docker-compose.yml: build stage image of the system image (node, npm, python3, make, g++)' },
+  EXTRA_CA_DIR: { scope: 'deployment', doc: 'docker/build-images.sh: directory of the certificates this machine added to its trust store, passed to npm ci in the build stage (default /usr/local/share/ca-certificates)' },
   LOCAL_RABBITMQ_IMAGE: { scope: 'deployment', doc: 'docker/service-images.sh: tag of the RabbitMQ image built from Debian packages' },
   LOCAL_ZOOKEEPER_IMAGE: { scope: 'deployment', doc: 'docker/service-images.sh: tag of the ZooKeeper image built from Debian packages' },
   LOCAL_BUILD_IMAGE: { scope: 'deployment', doc: "docker/service-images.sh: tag of the build base made from Debian and the host's node" },
