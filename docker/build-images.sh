@@ -61,7 +61,7 @@ for crt in "${EXTRA_CA_DIR:-/usr/local/share/ca-certificates}"/*.crt; do
 done
 echo "build-images: building $IMAGE (build stage $build, final stage $base)..."
 start=$(date +%s)
-docker build -q --network host --build-arg "BUILD_IMAGE=$build" --build-arg "BASE_IMAGE=$base" \
+docker build -q --force-rm --network host --build-arg "BUILD_IMAGE=$build" --build-arg "BASE_IMAGE=$base" \
   --build-arg "EXTRA_CA_CERTS=$extra_ca" -t "$IMAGE" . >/dev/null
 # The previous build of the tag is now untagged: drop it rather than let every build leave 300 MB behind.
 docker image prune -f --filter label=org.opencontainers.image.title=rideshare-dbaas >/dev/null
