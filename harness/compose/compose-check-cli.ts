@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readVariable, type OtherVariableName } from '../../system/common/config/variables';
 import { waitUntil } from '../../system/common/time/wait-until';
 import { HttpClient } from '../testing/http-client';
 import { readyMaster, waitForTopology, workers } from '../testing/topology';
@@ -23,8 +24,8 @@ COMPOSE_CHECK_TIMEOUT_S (default 240) bounds every wait.`;
 
 const SERVICES = ['zookeeper', 'rabbitmq', 'orchestrator', 'users', 'rides', 'gateway'];
 
-function intEnv(name: string, fallback: number): number {
-  const v = process.env[name];
+function intEnv(name: OtherVariableName, fallback: number): number {
+  const v = readVariable(name);
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, not ${v}`);
