@@ -80,6 +80,7 @@ export class Orchestrator {
         return zk;
       },
       retryMs: config.orchestratorZkReconnectMs,
+      giveUpAfterMs: config.orchestratorZkSessionTimeoutMs,
       log,
     });
     await this.session.start();

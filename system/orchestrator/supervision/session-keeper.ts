@@ -29,6 +29,11 @@ export interface SessionKeeperOptions {
   log: Logger;
   /** Default: the system clock. */
   clock?: Clock;
+  /**
+   * A disconnection longer than this (the session timeout) counts as a lost session: ZooKeeper has expired it, or the
+   * client is stuck reconnecting and will never say so. Without it, only the client's 'expired' event does.
+   */
+  giveUpAfterMs?: number;
 }
 
 /*
@@ -46,6 +51,7 @@ export class SessionKeeper extends EventEmitter<SessionKeeperEvents> implements 
   private downSince = 0;
   private closed = false;
   private renewing: Promise<void> | undefined;
+  private giveUp: unknown;
   /** Sessions opened after the first one. */
   renewals = 0;
   private readonly clock: Clock;
@@ -79,9 +85,22 @@ export class SessionKeeper extends EventEmitter<SessionKeeperEvents> implements 
       this.connected = false;
       this.downSince = this.clock.now();
       this.o.log.warn('the orchestrator is disconnected from ZooKeeper; reconnecting');
+      /*
+       * node-zookeeper-client can stay disconnected for good without ever reporting expiry (seen when ZooKeeper
+       * restarted in a container: connections accepted while it loaded its database were closed, and the client never
+       * came back). Past the session timeout the session is worth nothing anyway: open a new one.
+       */
+      if (this.o.giveUpAfterMs !== undefined) {
+        this.giveUp = this.clock.setTimeout(() => {
+          if (this.client !== zk || this.connected) return;
+          this.o.log.warn({ downMs: Math.round(this.clock.now() - this.downSince) }, 'the orchestrator was disconnected from ZooKeeper longer than its session: giving it up');
+          this.onExpired(zk);
+        }, this.o.giveUpAfterMs);
+      }
     });
     zk.on('connected', () => {
       if (this.client !== zk || this.connected) return;
+      this.clock.clearTimeout(this.giveUp);
       this.connected = true;
       this.o.log.info('the orchestrator is connected to ZooKeeper again, same session');
       this.emit('reconnected');
@@ -92,6 +111,7 @@ export class SessionKeeper extends EventEmitter<SessionKeeperEvents> implements 
   }
 
   private onExpired(zk: ZkClient): void {
+    this.clock.clearTimeout(this.giveUp);
     if (this.connected) this.downSince = this.clock.now();
     this.client = undefined;
     this.connected = false;
@@ -128,6 +148,7 @@ export class SessionKeeper extends EventEmitter<SessionKeeperEvents> implements 
 
   close(): void {
     this.closed = true;
+    this.clock.clearTimeout(this.giveUp);
     const zk = this.client;
     this.client = undefined;
     this.connected = false;
