@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The Docker check, from a fresh clone (after npm ci): starts the Docker engine (installing it when absent), builds the
 # system's image offline when no registry is reachable, validates docker-compose.yml, and runs the master-crash and
-# slave-crash checks with workers as containers (jest.docker.config.ts). RabbitMQ and ZooKeeper run on loopback.
+# slave-crash checks with every part a container (jest.docker.config.ts): RabbitMQ and ZooKeeper from the images
+# docker/service-images.sh builds from Debian packages (or RABBITMQ_IMAGE / ZOOKEEPER_IMAGE), the orchestrator and
+# its workers from the system's image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
@@ -9,6 +11,7 @@ if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
   exit 0
 fi
 bash docker/engine.sh
+bash docker/service-images.sh rabbitmq zookeeper
 bash docker/build-images.sh
 bash docker/compose-config.sh
 echo "docker check: master crash and slave crash with worker containers..."

@@ -5,8 +5,8 @@ import { DockerEnvironment, type DockerCluster } from './docker-environment';
 import type { WorkerView } from '../../system/common/protocol/worker-view';
 
 /*
- * The Docker check: the orchestrator in a container (Testcontainers, host network, Docker socket mounted) starts the
- * workers as containers; the crash APIs kill containers. What the API says is compared with what Docker says.
+ * The Docker check: RabbitMQ, ZooKeeper and the orchestrator in containers (Testcontainers, host network, Docker socket
+ * mounted for the orchestrator), which starts the workers as containers; the crash APIs kill containers. What the API says is compared with what Docker says.
  * Run by `npm run docker:check` (docker/check.sh), which provides the engine and the image.
  */
 
@@ -56,7 +56,10 @@ test('each worker is a container whose State.Pid is the PID the API reports and 
   // The master names itself in every write answer with the PID it learned inside its container, without the socket.
   const master = rows.find((r) => r.role === 'master')!;
   expect(await writeAnsweredBy('docker-first')).toBe(master.pid);
+  // Every part is a container: the orchestrator, and the two servers it talks to.
   expect((await cluster.containers('orchestrator', true)).length).toBe(1);
+  expect((await cluster.containers('rabbitmq', true)).length).toBe(1);
+  expect((await cluster.containers('zookeeper', true)).length).toBe(1);
 });
 
 test('master crash: a container PID is returned, the lowest-PID survivor takes over, a replacement container appears', async () => {

@@ -4,22 +4,22 @@ import Docker from 'dockerode';
 import { waitUntil } from '../../system/common/time/wait-until';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { configToEnv, loadConfig } from '../../system/common/config/config';
-import { createLogger } from '../../system/common/logging/logger';
-import { ensureServices } from '../../system/common/services/ensure-services';
 import { LABELS } from '../../system/orchestrator/runtime/container-spec';
 import { HttpClient } from '../testing/http-client';
 import type { Cluster, Environment, EnvironmentOptions } from './environment';
+import { serviceImage, startRabbitMqContainer, startZookeeperContainer, type RabbitMqContainer, type ZookeeperContainer } from './service-containers';
 
 /** What system/orchestrator/main.ts prints once it listens. */
 const READY_LINE = /DBaaS orchestrator listening on/;
 const SOCKET_IN_CONTAINER = '/var/run/docker.sock';
 
 /*
- * The `docker` environment: RabbitMQ and ZooKeeper on the host's loopback (no registry here to pull their images;
- * started like `npm start` does), the orchestrator in a container of the system's image started with Testcontainers,
- * with the Docker socket mounted and WORKER_RUNTIME=docker, so that it starts the workers as sibling containers.
- * Every container uses host networking: all traffic stays on 127.0.0.1. Ryuk (the reaper) cannot be pulled, so it is
- * disabled and stop() removes every container carrying this deployment's label itself.
+ * The `docker` environment: every part of the system is a container. RabbitMQ and ZooKeeper run from their images
+ * (RABBITMQ_IMAGE / ZOOKEEPER_IMAGE; by default the ones docker/service-images.sh builds from Debian packages) with
+ * Testcontainers, each with its own generated credentials; the orchestrator runs from the system's image with the
+ * Docker socket mounted and WORKER_RUNTIME=docker, so that it starts the workers as sibling containers. Every container
+ * uses host networking: all traffic stays on 127.0.0.1. The restart nemeses restart the two server containers. Ryuk
+ * (the reaper) cannot be pulled, so it is disabled and stop() removes every container carrying this deployment's label.
  */
 export class DockerEnvironment implements Environment {
   readonly name = 'docker' as const;
@@ -28,35 +28,39 @@ export class DockerEnvironment implements Environment {
     if (options.linkProxies) throw new Error('network faults need link proxies, which only the local environment has (use --env local)');
     process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
     const suite = `h${process.pid}-${randomBytes(3).toString('hex')}`;
+    const deployment = `dbaas-${suite}`;
     const base = loadConfig({ ...process.env, ...options.env });
-    const log = createLogger('harness-docker', 'warn');
     const docker = new Docker({ socketPath: base.dockerSocket });
     await docker.getImage(base.dockerImage).inspect().catch(() => {
       throw new Error(`Docker image ${base.dockerImage} is not there: build it with npm run docker:build`);
     });
-    const services = await ensureServices(base, log);
-    // The orchestrator's and the workers' own users; the harness inspects replicas as the admin.
-    let urls = { orchestrator: services.rabbitmqUrl, worker: services.rabbitmqWorkerUrl, admin: services.rabbitmqAdminUrl };
+    const [rabbitmqImage, zookeeperImage] = [await serviceImage(docker, 'rabbitmq'), await serviceImage(docker, 'zookeeper')];
+    const labels = (role: string) => ({ [LABELS.deployment]: deployment, [LABELS.role]: role });
+    const startTimeoutMs = base.localServiceStartTimeoutMs;
+    const servers: { rabbitmq?: RabbitMqContainer; zookeeper?: ZookeeperContainer } = {};
+    const stopServers = async () => {
+      await Promise.all([servers.rabbitmq?.stop(), servers.zookeeper?.stop()]);
+    };
     let port: number;
     try {
-      if (services.rabbitmq) {
-        await services.rabbitmq.addVhost(suite);
-        const r = services.rabbitmq;
-        urls = { orchestrator: r.url(suite, 'orchestrator'), worker: r.url(suite, 'worker'), admin: r.url(suite, 'admin') };
-      }
+      [servers.rabbitmq, servers.zookeeper] = await Promise.all([
+        startRabbitMqContainer(rabbitmqImage, `${deployment}-rabbitmq`, labels('rabbitmq'), startTimeoutMs),
+        startZookeeperContainer(zookeeperImage, `${deployment}-zookeeper`, labels('zookeeper'), base, startTimeoutMs),
+      ]);
       port = await freePort();
     } catch (err) {
-      await services.stop();
+      await stopServers();
+      await removeLabelled(docker, deployment);
       throw err;
     }
-    const deployment = `dbaas-${suite}`;
+    const { rabbitmq, zookeeper } = servers as Required<typeof servers>;
     const config = loadConfig({ ...process.env, ZK_SESSION_TIMEOUT_MS: '1000', LOG_LEVEL: 'warn', ...options.env });
     const env: Record<string, string> = {
       ...configToEnv(config),
-      RABBITMQ_URL: urls.orchestrator,
-      RABBITMQ_WORKER_URL: urls.worker,
-      ZOOKEEPER_CONNECT: services.zookeeperConnect,
-      ...(services.zookeeperAuth ? { ZOOKEEPER_AUTH: services.zookeeperAuth } : {}),
+      RABBITMQ_URL: rabbitmq.url('orchestrator'),
+      RABBITMQ_WORKER_URL: rabbitmq.url('worker'),
+      ZOOKEEPER_CONNECT: zookeeper.connectString,
+      ZOOKEEPER_AUTH: zookeeper.auth,
       ZK_ROOT: `/harness/${suite}`,
       BIND_HOST: '127.0.0.1',
       ORCHESTRATOR_PORT: String(port),
@@ -69,24 +73,21 @@ export class DockerEnvironment implements Environment {
       SERVICES_AUTO_INSTALL: 'false',
     };
     const cluster = new DockerCluster(docker, deployment, `http://127.0.0.1:${port}`, new HttpClient(`http://127.0.0.1:${port}`, config.token), {
-      rabbitmqUrl: urls.admin,
+      rabbitmqUrl: rabbitmq.url('admin'),
       token: config.token,
-      settings: { ...options.env, WORKER_RUNTIME: 'docker' },
-      restartRabbitMq: services.rabbitmq ? () => services.rabbitmq!.restart() : undefined,
-      restartZookeeper: services.zookeeper ? () => services.zookeeper!.restart() : undefined,
-      cleanup: async () => {
-        if (services.rabbitmq) await services.rabbitmq.deleteVhost(suite);
-        await services.stop();
-      },
+      settings: { ...options.env, WORKER_RUNTIME: 'docker', RABBITMQ_IMAGE: rabbitmqImage, ZOOKEEPER_IMAGE: zookeeperImage },
+      restartRabbitMq: () => rabbitmq.restart(),
+      restartZookeeper: () => zookeeper.restart(),
+      cleanup: stopServers,
     });
     try {
       cluster.orchestrator = await new GenericContainer(base.dockerImage)
         .withName(`${deployment}-orchestrator`)
-        .withCommand(['system/orchestrator/main.ts'])
+        .withCommand(['dist/system/orchestrator/main.js'])
         .withNetworkMode('host')
         .withBindMounts([{ source: base.dockerSocket, target: SOCKET_IN_CONTAINER, mode: 'rw' }])
         .withEnvironment(env)
-        .withLabels({ [LABELS.deployment]: deployment, [LABELS.role]: 'orchestrator' })
+        .withLabels(labels('orchestrator'))
         .withWaitStrategy(Wait.forLogMessage(READY_LINE))
         .withStartupTimeout(config.workerStartTimeoutMs * 2)
         .start();
@@ -96,6 +97,14 @@ export class DockerEnvironment implements Environment {
     }
     return cluster;
   }
+}
+
+/** Removes every container (and its anonymous volumes) carrying the deployment's label. */
+async function removeLabelled(docker: Docker, deployment: string, except: string[] = []): Promise<void> {
+  const left = await docker.listContainers({ all: true, filters: { label: [`${LABELS.deployment}=${deployment}`] } });
+  await Promise.all(
+    left.filter((c) => !except.includes(c.Id)).map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)),
+  );
 }
 
 interface ClusterParts {
@@ -134,7 +143,7 @@ export class DockerCluster implements Cluster {
   }
 
   /** This deployment's containers (all states), optionally only one role's. */
-  async containers(role?: 'worker' | 'orchestrator', running = false): Promise<Docker.ContainerInfo[]> {
+  async containers(role?: 'worker' | 'orchestrator' | 'rabbitmq' | 'zookeeper', running = false): Promise<Docker.ContainerInfo[]> {
     const label = [`${LABELS.deployment}=${this.deployment}`, ...(role ? [`${LABELS.role}=${role}`] : [])];
     return this.docker.listContainers({ all: !running, filters: { label, ...(running ? { status: ['running'] } : {}) } });
   }
@@ -193,10 +202,12 @@ export class DockerCluster implements Cluster {
   /** Stops the orchestrator gracefully (it stops its workers), then removes whatever container of the deployment is left. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
+      // The orchestrator first (it stops its workers), then any worker left, then the servers.
       await this.orchestrator?.stop({ timeout: 30000 }).catch(() => undefined);
-      const left = await this.containers();
-      await Promise.all(left.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+      const workers = await this.containers('worker');
+      await Promise.all(workers.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
       await this.parts.cleanup();
+      await removeLabelled(this.docker, this.deployment);
     })();
     return this.stopped;
   }

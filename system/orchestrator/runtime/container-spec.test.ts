@@ -4,7 +4,7 @@ import { JsonLines, LABELS, demuxLogs, signalOfExitCode, workerContainerSpec } f
 test('a worker container runs the worker in the host PID namespace, unprivileged, labelled with deployment and role', () => {
   const spec = workerContainerSpec({ id: 'w1-x', image: 'img:1', network: 'host', deployment: 'dep', env: { DATA_DIR: '/host/path', A: 'b' } });
   expect(spec.name).toBe('dep-w1-x');
-  expect(spec.Cmd).toEqual(['system/worker/main.ts']);
+  expect(spec.Cmd).toEqual(['dist/system/worker/main.js']);
   expect(spec.HostConfig?.PidMode).toBe('host');
   expect(spec.HostConfig?.NetworkMode).toBe('host');
   expect(spec.User).toBe('1000:1000');

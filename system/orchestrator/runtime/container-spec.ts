@@ -12,7 +12,8 @@ export const LABELS = {
 export const WORKER_USER = '1000:1000';
 /** Where a worker keeps its SQLite database inside its container (a tmpfs: the container's data dies with it). */
 export const WORKER_DATA_DIR = '/tmp/dbaas';
-export const WORKER_COMMAND = ['system/worker/main.ts'];
+/** The worker's entry in the image: compiled JavaScript (the image's entrypoint is node; see Dockerfile). */
+export const WORKER_COMMAND = ['dist/system/worker/main.js'];
 
 export interface WorkerContainerInput {
   id: string;

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../common/logging/logger';
+import { entryPoint } from '../../common/process/entry-point';
 import type { WorkerHandle, WorkerRuntime, WorkerRuntimeEvents } from './worker-runtime';
 
 export interface ProcessRuntimeOptions {
@@ -17,7 +18,7 @@ export interface ProcessRuntimeOptions {
   log: Logger;
 }
 
-const WORKER_ENTRY = path.resolve(__dirname, '../../worker/main.ts');
+const WORKER_ENTRY = entryPoint(__dirname, '../../worker/main', __filename);
 
 /** Workers as child processes of the orchestrator: the embedded default. A worker's PID is its OS PID. */
 export class ProcessRuntime extends EventEmitter<WorkerRuntimeEvents> implements WorkerRuntime {
@@ -40,7 +41,7 @@ export class ProcessRuntime extends EventEmitter<WorkerRuntimeEvents> implements
 
   async start(id: string, env: Record<string, string>): Promise<WorkerHandle> {
     const out = fs.openSync(path.join(this.options.logDir, `${id}.log`), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
+    const child = spawn(process.execPath, [...WORKER_ENTRY.execArgv, WORKER_ENTRY.file], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...this.options.baseEnv, ...env, ...this.faketimeEnv(id), WORKER_ID: id, WORKER_PARENT_PID: String(process.pid) },
       stdio: ['ignore', out, out],
     });

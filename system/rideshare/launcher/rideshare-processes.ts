@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { configToEnv, type Config } from '../../common/config/config';
 import type { Logger } from '../../common/logging/logger';
+import { entryPoint } from '../../common/process/entry-point';
 import { parseListeningLine } from '../common/listening-line';
 import { PARENT_PID_ENV } from '../common/service-main';
 
@@ -33,7 +34,7 @@ interface Started {
 const SERVER_CREDENTIALS = ['RABBITMQ_URL', 'RABBITMQ_WORKER_URL', 'ZOOKEEPER_AUTH'] as const;
 
 const ROOT = path.resolve(__dirname, '../../..');
-const entry = (name: string) => path.join(ROOT, 'system', 'rideshare', name, 'main.ts');
+const entry = (name: string) => entryPoint(__dirname, `../${name}/main`, __filename);
 
 /*
  * `npm start`'s RideShare part: the users, rides and gateway services, each its own process, started in that order
@@ -62,7 +63,7 @@ export async function startRideShareProcesses(o: RideShareProcessesOptions): Pro
 }
 
 function startOne(name: string, env: NodeJS.ProcessEnv, o: RideShareProcessesOptions): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry(name)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...entry(name).execArgv, entry(name).file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise<Started>((resolve, reject) => {
     let buffered = '';
