@@ -46,6 +46,8 @@ export interface WorkerContextParts {
   follower: Pick<SyncFollower, 'stop'>;
   membership: Membership;
   onFatal: (reason: string, code: number) => void;
+  /** Opens another broker connection as this worker (for snapshots); by default none can be opened. */
+  openConnection?: () => Promise<ChannelModel>;
 }
 
 /*
@@ -66,6 +68,8 @@ export class WorkerContext {
   readonly membership: Membership;
   /** The worker's own directory (its database, snapshot copies). */
   readonly dir: string;
+  /** Opens another broker connection as this worker, for work that must not share the main one (snapshots). */
+  readonly openConnection: () => Promise<ChannelModel>;
   private readonly onFatal: (reason: string, code: number) => void;
   private stopping = false;
 
@@ -81,6 +85,7 @@ export class WorkerContext {
     this.follower = parts.follower;
     this.membership = parts.membership;
     this.dir = path.join(parts.config.dataDir, 'workers', parts.id);
+    this.openConnection = parts.openConnection ?? (() => Promise.reject(new Error('this worker cannot open another broker connection')));
     this.onFatal = parts.onFatal;
   }
 
@@ -107,8 +112,15 @@ export class WorkerContext {
       connection.on('error', (err: Error) => log.warn({ err: err.message }, 'RabbitMQ connection error'));
       const setup = await connection.createChannel();
       await assertRequestQueues(setup);
-      await assertSyncQueue(setup, { maxBytes: config.syncMaxBytes, segmentBytes: config.syncSegmentBytes });
-      await assertSnapshotQueue(setup, { maxBytes: config.snapshotMaxBytes, segmentBytes: snapshotSegmentBytes(config.snapshotMaxBytes) });
+      // A stream declared before with other retention (an older version, other SYNC_* / SNAPSHOT_* settings) is refused
+      // by the broker (406); say which settings, since the broker's words name only the argument.
+      const streams = 'syncQ and snapshotQ must keep the retention they were declared with (SYNC_MAX_BYTES, SYNC_SEGMENT_BYTES, SNAPSHOT_MAX_BYTES)';
+      await assertSyncQueue(setup, { maxBytes: config.syncMaxBytes, segmentBytes: config.syncSegmentBytes }).catch((err: Error) => {
+        throw new Error(`${err.message}: ${streams}`);
+      });
+      await assertSnapshotQueue(setup, { maxBytes: config.snapshotMaxBytes, segmentBytes: snapshotSegmentBytes(config.snapshotMaxBytes) }).catch((err: Error) => {
+        throw new Error(`${err.message}: ${streams}`);
+      });
       await setup.close();
 
       const zk = new ZkClient({ connect: o.zookeeperConnect, root: config.zkRoot, sessionTimeoutMs: config.zkSessionTimeoutMs, auth: o.zookeeperAuth });
@@ -141,7 +153,8 @@ export class WorkerContext {
       undo.push(() => membership.stop());
       await membership.register();
 
-      context = new WorkerContext({ id, pid, config, log, db, replicator, connection, zk, follower, membership, onFatal: o.onFatal });
+      const openConnection = () => connectAmqp(o.rabbitmqUrl, log, undefined, config.workerAmqpHeartbeatS);
+      context = new WorkerContext({ id, pid, config, log, db, replicator, connection, zk, follower, membership, onFatal: o.onFatal, openConnection });
       return context;
     } catch (err) {
       failed = true;

@@ -360,6 +360,12 @@ export const SETTINGS = {
     group: 'coordination',
     doc: 'retention of the snapshotQ stream; keep it above `SNAPSHOT_KEEP` snapshots',
   }),
+  SNAPSHOT_CHECK_MS: setting({
+    field: 'snapshotCheckMs',
+    schema: positiveMs.default(5000),
+    group: 'coordination',
+    doc: 'how often a slave looks whether a snapshot is due when no record comes (a full log brings none), and its pause after a failed one',
+  }),
   SNAPSHOT_FETCH_TIMEOUT_MS: setting({
     field: 'snapshotFetchTimeoutMs',
     schema: positiveMs.default(10000),

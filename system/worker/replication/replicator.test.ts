@@ -106,6 +106,24 @@ async function expectStop(records: SyncRecord[], why: RegExp, applied: string[])
   expect((await db.replicationState()).appliedOffset).toBe(records.length - 2);
 }
 
+test('recreated syncQ after a snapshot: an offset that goes back stops the replica, however right its LSN', async () => {
+  await feed(genesis(), rec(1, 1, 'a', user('a')));
+  // The new stream's first record, at offset 0: a new master's marker of this very log at this replica's LSN.
+  replicator.enqueue({ offset: 0, bytes: 100, record: marker(1, 2, 7) });
+  await replicator.waitForLsn(Number.MAX_SAFE_INTEGER, 300);
+  expect(failures.map((e) => e.message)).toEqual([expect.stringMatching(/syncQ offset 0 after this replica's offset 1 .*deleted and recreated/)]);
+  expect((await db.replicationState()).appliedOffset).toBe(1);
+});
+
+test('offsets may skip forward (the broker stores entries of its own between messages)', async () => {
+  await feed(genesis());
+  offset = 5;
+  await feed(rec(1, 1, 'a', user('a')));
+  expect(failures).toEqual([]);
+  expect(await usernames()).toEqual(['a']);
+  expect((await db.replicationState()).appliedOffset).toBe(5);
+});
+
 test('forged: a jump of the LSN (the review: current epoch, LSN + 1000) stops the replica', async () => {
   await expectStop([genesis(), rec(1, 1, 'a', user('a')), rec(1001, 1, 'forged', user('x'))], /a gap: expected LSN 2/, ['a']);
 });

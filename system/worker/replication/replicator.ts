@@ -59,6 +59,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   private sink: ((item: FollowedRecord) => void) | undefined;
   private ownMarker: { writeId: string; done: (o: MarkerOutcome) => void } | undefined;
   private failure: Error | undefined;
+  private diverged = false;
 
   constructor(
     private readonly db: WorkerDatabase,
@@ -72,6 +73,16 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
 
   async init(): Promise<void> {
     this.state = await this.db.replicationState();
+  }
+
+  /** True once the master's own marker sealed this replicator: the database is a master's from then on. */
+  get isSealed(): boolean {
+    return this.sealed;
+  }
+
+  /** True when this replica is known not to hold exactly the log (a replicated write failed, or replication is skipped). */
+  get isDiverged(): boolean {
+    return this.diverged || this.skipApply;
   }
 
   get current(): Readonly<ReplicationState> {
@@ -193,7 +204,9 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       // Anything but a constraint (a busy or failing disk...) stops replication: the worker restarts and
       // replays from its last committed offset instead of recording the write as applied.
       if (!isConstraintFailure(err)) throw err;
-      // Replicas apply the master's committed sequence; a constraint failure means they diverged. Say so loudly.
+      // Replicas apply the master's committed sequence; a constraint failure means they diverged. Say so loudly, and
+      // take no snapshot of this replica from now on: it would hand the divergence to every replica built from it.
+      this.diverged = true;
       this.log.error({ lsn: r.lsn, writeId: r.writeId, err: (err as Error).message }, 'a replicated write failed to apply');
     }
     outcomes.push({ writeId: r.writeId, outcome: { lsn: r.lsn, changes: outcome.changes, insertedId: outcome.insertedId, requestHash: r.requestHash } });
@@ -239,6 +252,17 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     let violation: LogViolation | undefined;
     let marker: MarkerOutcome | undefined;
     for (const item of batch) {
+      // A stream's offsets only grow (they may skip: the broker stores entries of its own between messages). The
+      // follower asked for the offsets after this replica's; an earlier one means another stream: syncQ was deleted
+      // and declared again (a consumer past its end gets whatever comes next, from offset 0). Judging by LSN alone
+      // would not see it after a snapshot: a new master's marker there carries the right log id and this LSN.
+      if (item.offset <= s.appliedOffset) {
+        violation = new LogViolation(
+          `syncQ offset ${item.offset} after this replica's offset ${s.appliedOffset} (LSN ${s.appliedLsn}): offsets went back, so ` +
+            'syncQ is not the stream this replica followed; it was deleted and recreated, and the records after this replica\'s are gone',
+        );
+        break;
+      }
       // Every record the stream holds counts towards its retention, whatever becomes of it here.
       s.logBytes += storedBytes(item.bytes);
       if ('invalid' in item) {

@@ -71,7 +71,7 @@ export class MasterRole {
     const { syncMaxBytes, syncSegmentBytes } = this.ctx.config;
     const budget = new LogBudget({
       limitBytes: logLimitBytes(syncMaxBytes, syncSegmentBytes),
-      coveredBytes: async () => (await newestSnapshot(this.ctx.zk))?.logBytes ?? 0,
+      coveredBytes: async () => (await newestSnapshot(this.ctx.zk, replicator.current.logId!))?.logBytes ?? 0,
       seenBytes: replicator.current.logBytes,
       log,
     });

@@ -1,5 +1,6 @@
 import { listWorkers } from '../../common/zk/workers-directory';
 import { sleep } from '../../common/time/sleep';
+import { logLimitBytes } from '../replication/log-budget';
 import { SnapshotTaker } from '../snapshots/snapshot-taker';
 import type { WorkerContext } from '../worker-context';
 import { ReadServer } from './read-server';
@@ -49,10 +50,13 @@ export class SlaveRole {
       db: o.context.db,
       replicator: o.context.replicator,
       zk: o.context.zk,
-      connection: o.context.connection,
+      connect: o.context.openConnection,
       dir: o.context.dir,
       pid: o.context.pid,
       everyRecords: config.snapshotEveryRecords,
+      everyBytes: Math.floor(logLimitBytes(config.syncMaxBytes, config.syncSegmentBytes) / 2),
+      maxSnapshotBytes: Math.floor(config.snapshotMaxBytes / (config.snapshotKeep + 1)),
+      retryMs: config.snapshotCheckMs,
       chunkBytes: config.snapshotChunkBytes,
       keep: config.snapshotKeep,
       idleMs: config.snapshotFetchTimeoutMs,

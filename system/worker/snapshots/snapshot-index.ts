@@ -31,8 +31,15 @@ export type SnapshotInfo = z.infer<typeof snapshotInfoSchema>;
 const childName = (s: Pick<SnapshotInfo, 'lsn' | 'id'>) => `s-${String(s.lsn).padStart(15, '0')}-${s.id}`;
 const childPath = (name: string) => `${ZK_PATHS.snapshots}/${name}`;
 
-/** Every indexed snapshot, newest (highest LSN) first; entries that cannot be read or parsed are left out. */
-export async function listSnapshots(zk: ZkClient): Promise<SnapshotInfo[]> {
+/**
+ * Every indexed snapshot of log `logId`, newest (highest LSN) first; entries that cannot be read or parsed are left
+ * out. Snapshots of another log (one an operator started over from) are never a replica's start, nor its cover.
+ */
+export async function listSnapshots(zk: ZkClient, logId: string): Promise<SnapshotInfo[]> {
+  return (await listAllSnapshots(zk)).filter((s) => s.logId === logId);
+}
+
+async function listAllSnapshots(zk: ZkClient): Promise<SnapshotInfo[]> {
   await zk.mkdirp(ZK_PATHS.snapshots);
   const names = (await zk.getChildren(ZK_PATHS.snapshots)).sort().reverse();
   const infos = await Promise.all(
@@ -45,17 +52,24 @@ export async function listSnapshots(zk: ZkClient): Promise<SnapshotInfo[]> {
   return infos.filter((i): i is SnapshotInfo => i !== undefined);
 }
 
-/** The newest snapshot's entry, or undefined when there is none. */
-export async function newestSnapshot(zk: ZkClient): Promise<SnapshotInfo | undefined> {
-  return (await listSnapshots(zk))[0];
+/** The newest snapshot of log `logId`, or undefined when there is none. */
+export async function newestSnapshot(zk: ZkClient, logId: string): Promise<SnapshotInfo | undefined> {
+  return (await listSnapshots(zk, logId))[0];
 }
 
-/** Lists a verified snapshot, then forgets all but the newest `keep`. */
+/** Lists a verified snapshot, then forgets all but the newest `keep` of its log, and every one of another log. */
 export async function indexSnapshot(zk: ZkClient, info: SnapshotInfo, keep: number): Promise<void> {
   await zk.mkdirp(ZK_PATHS.snapshots);
   await zk.create(childPath(childName(info)), info, 'persistent');
   const names = (await zk.getChildren(ZK_PATHS.snapshots)).sort().reverse();
-  for (const name of names.slice(keep)) {
+  let kept = 0;
+  for (const name of names) {
+    const node = await zk.getData<unknown>(childPath(name)).catch(() => null);
+    const parsed = snapshotInfoSchema.safeParse(node?.data);
+    if (parsed.success && parsed.data.logId === info.logId && kept < keep) {
+      kept++;
+      continue;
+    }
     await zk.remove(childPath(name)).catch((err) => {
       if (!isNoNode(err)) throw err;
     });

@@ -21,20 +21,18 @@ const PROGRESS_MS = 2000;
 /*
  * A new replica starts from the newest snapshot it can verify, then follows syncQ from the offset after it: start-up
  * costs the size of the data plus the records since that snapshot, not the whole history. Snapshots are tried newest
- * first; one that is missing, incomplete, corrupt or of another log is skipped with a warning. With none usable the
+ * first (only the log ZooKeeper's /log names); one that is missing, incomplete or corrupt is skipped with a warning. With none usable the
  * replica starts empty and needs the log from its genesis marker: if retention dropped that, the replicator stops
  * with the reason (log-rules.ts), so a replica is never silently incomplete.
  */
 export async function seedFromSnapshot(o: SeedOptions): Promise<SnapshotInfo | undefined> {
   const { log } = o;
+  // No log recorded yet (a new system, or ZooKeeper's data reset): no snapshot can be known to belong to syncQ.
   const logId = await readLogId(o.zk);
-  const candidates = await listSnapshots(o.zk);
+  if (logId === undefined) return undefined;
+  const candidates = await listSnapshots(o.zk, logId);
   const part = `${o.dbFile}.part`;
   for (const info of candidates) {
-    if (logId !== undefined && info.logId !== logId) {
-      log.warn({ id: info.id, logId: info.logId, wanted: logId }, 'skipping a snapshot of another log');
-      continue;
-    }
     const started = Date.now();
     let said = started;
     log.info({ id: info.id, lsn: info.lsn, bytes: info.bytes }, 'seeding from a snapshot');

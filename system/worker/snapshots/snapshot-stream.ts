@@ -75,11 +75,15 @@ class ChunkCollector {
  */
 async function collect(connection: ChannelModel, offset: number | 'next', collector: ChunkCollector, idleMs: number, attached?: () => Promise<void>): Promise<void> {
   const channel = await connection.createChannel();
+  let settle: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  // Settled while the publish is still awaited (an idle timeout, a foreign chunk): handled here, awaited below.
+  done.catch(() => undefined);
+  // A channel the broker closes (a missing queue, a frame too large) emits `error`: unheard, it would end the process.
+  channel.on('error', (err: Error) => settle?.reject(new SnapshotUnusableError(`${SNAPSHOT_QUEUE}: ${err.message}`)));
+  let timer: NodeJS.Timeout | undefined;
   try {
     await channel.prefetch(8);
-    let settle: { resolve: () => void; reject: (err: Error) => void } | undefined;
-    const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-    let timer: NodeJS.Timeout | undefined;
     const idle = () => {
       clearTimeout(timer);
       timer = setTimeout(() => settle?.reject(new SnapshotUnusableError(`no chunk of the snapshot for ${idleMs} ms (gone from ${SNAPSHOT_QUEUE}, or never written whole)`)), idleMs);
@@ -106,13 +110,10 @@ async function collect(connection: ChannelModel, offset: number | 'next', collec
       },
       { noAck: false, arguments: { 'x-stream-offset': offset } },
     );
-    try {
-      await attached?.();
-      await done;
-    } finally {
-      clearTimeout(timer);
-    }
+    // Whichever ends first: a publish that fails, or the read-back (which a failed publish never completes).
+    await (attached ? Promise.race([done, attached().then(() => done)]) : done);
   } finally {
+    clearTimeout(timer);
     await channel.close().catch(() => undefined);
   }
 }
@@ -151,6 +152,8 @@ export async function writeSnapshot(connection: ChannelModel, file: string, id: 
   const readBack = new ChunkCollector(id, parts, () => undefined);
   const publish = async () => {
     const channel = await connection.createConfirmChannel();
+    let closedBy: Error | undefined;
+    channel.on('error', (err: Error) => (closedBy = err));
     const returned: string[] = [];
     channel.on('return', () => returned.push(id));
     try {
@@ -163,6 +166,7 @@ export async function writeSnapshot(connection: ChannelModel, file: string, id: 
         if (part % 8 === 0) await channel.waitForConfirms();
       }
       await channel.waitForConfirms();
+      if (closedBy) throw closedBy;
       if (returned.length > 0) throw new Error(`snapshot ${id}: ${SNAPSHOT_QUEUE} does not exist (the broker returned the chunks)`);
     } finally {
       await channel.close().catch(() => undefined);
@@ -190,7 +194,7 @@ export async function readSnapshot(connection: ChannelModel, info: SnapshotInfo,
     if (collector.bytes !== info.bytes || sha !== info.sha256) {
       throw new SnapshotUnusableError(`snapshot ${info.id}: ${collector.bytes} bytes with SHA-256 ${sha.slice(0, 12)}…, the index says ${info.bytes} bytes, ${info.sha256.slice(0, 12)}…`);
     }
-    fs.fsyncSync(fd);
+    await new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
   } finally {
     fs.closeSync(fd);
   }
