@@ -71,6 +71,10 @@ export class FakeBroker {
     const channel = {
       on: () => undefined,
       prefetch: async () => undefined,
+      // The role servers declare their queues before consuming them (a deleted queue is declared again).
+      assertExchange: async () => undefined,
+      assertQueue: async (queue: string) => ({ queue, messageCount: 0, consumerCount: 0 }),
+      bindQueue: async () => undefined,
       async consume(queue: string, onMessage: (msg: ConsumeMessage | null) => void) {
         const consumerTag = `c${++broker.tags}`;
         broker.consumers.set(queue, { tag: consumerTag, onMessage });
