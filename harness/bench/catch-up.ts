@@ -5,7 +5,7 @@ import type { BenchOptions } from './bench-options';
 import { emptySection, type SectionReport } from './bench-report';
 import { BenchSystem, type BenchContext } from './bench-system';
 import { round, summarize } from './stats';
-import { fillSyncLog, type LogPosition } from './sync-log-filler';
+import { fillSyncLog, waitForTakeoverAtTail, type LogPosition } from './sync-log-filler';
 import { BENCH_USER, mustWrite } from './workload';
 import type { WorkerView } from '../../system/common/protocol/worker-view';
 
@@ -97,16 +97,7 @@ export async function runCatchUp(ctx: BenchContext, o: BenchOptions, log: Log): 
       const fillMs = Date.now() - fillStart;
       // Let the takeover and the replacement slave finish, so that they do not compete with the trials.
       const settleStart = Date.now();
-      await waitUntil(
-        `a new master and a slave at LSN ${tail}`,
-        async () => {
-          const now = await workers(sys.http);
-          const m = now.find((w) => w.role === 'master' && w.state === 'ready');
-          return !!m && m.pid !== master.pid && now.some((w) => w.role === 'slave' && w.state === 'ready' && (w.appliedLsn ?? 0) >= tail);
-        },
-        CATCH_UP_LIMIT_MS,
-        50,
-      );
+      await waitForTakeoverAtTail(sys.http, master.pid, tail, CATCH_UP_LIMIT_MS, 50);
       log(`catch-up: log holds ${size} writes (filled ${to - from + 1} in ${fillMs} ms; takeover and a replayed slave in ${Date.now() - settleStart} ms)`);
       const trials: CatchUpTrial[] = [];
       for (let t = 1; t <= o.catchupTrials; t++) {

@@ -7,7 +7,7 @@ import { emptySection, type SectionReport } from './bench-report';
 import { BenchSystem, type BenchContext } from './bench-system';
 import { readProcMemory } from './memory';
 import { round, summarize } from './stats';
-import { fillSyncLog, type LogPosition } from './sync-log-filler';
+import { fillSyncLog, waitForTakeoverAtTail, type LogPosition } from './sync-log-filler';
 import { BENCH_USER, mustWrite } from './workload';
 
 type Log = (msg: string) => void;
@@ -81,16 +81,7 @@ export async function runLongHistory(ctx: BenchContext, o: BenchOptions, log: Lo
     });
     log(`history: filled ${size} records in ${Date.now() - fillStart} ms; waiting for the takeover and a slave at the tail`);
     const settleStart = Date.now();
-    await waitUntil(
-      `a new master and a slave at LSN ${tail}`,
-      async () => {
-        const now = await workers(sys.http);
-        const m = now.find((w) => w.role === 'master' && w.state === 'ready');
-        return !!m && m.pid !== master.pid && now.some((w) => w.role === 'slave' && w.state === 'ready' && (w.appliedLsn ?? 0) >= tail);
-      },
-      LIMIT_MS,
-      200,
-    );
+    await waitForTakeoverAtTail(sys.http, master.pid, tail, LIMIT_MS, 200);
     log(`history: takeover and a slave at the tail after ${Date.now() - settleStart} ms`);
 
     const trials: Trial[] = [];

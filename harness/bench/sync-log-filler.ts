@@ -1,4 +1,7 @@
 import amqp from 'amqplib';
+import { waitUntil } from '../../system/common/time/wait-until';
+import type { HttpClient } from '../testing/http-client';
+import { workers } from '../testing/topology';
 import { QUEUES, syncRecordSchema, type SyncRecord } from '../../system/common/protocol/messages';
 import { BENCH_USER } from './workload';
 
@@ -54,4 +57,21 @@ export async function fillSyncLog(rabbitmqUrl: string, pos: LogPosition, from: n
   } finally {
     await connection.close().catch(() => undefined);
   }
+}
+
+/**
+ * After a fill in the live master's name: that master stops on records it did not write, a slave that applied them
+ * takes over, and a replacement slave catches up. Resolves once a new master and a slave at `tail` are ready.
+ */
+export async function waitForTakeoverAtTail(http: HttpClient, formerMasterPid: number, tail: number, timeoutMs: number, everyMs: number): Promise<void> {
+  await waitUntil(
+    `a new master and a slave at LSN ${tail}`,
+    async () => {
+      const now = await workers(http);
+      const m = now.find((w) => w.role === 'master' && w.state === 'ready');
+      return !!m && m.pid !== formerMasterPid && now.some((w) => w.role === 'slave' && w.state === 'ready' && (w.appliedLsn ?? 0) >= tail);
+    },
+    timeoutMs,
+    everyMs,
+  );
 }
