@@ -191,8 +191,16 @@ export class Orchestrator {
         run: async () => {
           const server = this.server;
           if (!server) return;
-          await new Promise<void>((resolve) => server.close(() => resolve()));
+          // No new connections; requests in flight get up to RPC_TIMEOUT_MS (the longest a request waits on the
+          // queues), then every connection is closed. Waiting for keep-alive clients to leave by themselves hung a
+          // restart of the system under load (found by the long-history scenario).
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections?.();
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.o.config.rpcTimeoutMs)))]);
+          clearTimeout(timer);
           server.closeAllConnections?.();
+          await closed;
         },
       },
       { name: 'autoscaler', run: () => this.autoscaler?.stop() },
