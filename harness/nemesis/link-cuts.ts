@@ -3,7 +3,7 @@ import { sleep } from '../../system/common/time/sleep';
 import type { ClusterLinks } from '../environment/environment';
 import type { PartLinks } from '../network/link-hub';
 import { BOTH, type Direction, type LinkProxy, type LinkStats } from '../network/link-proxy';
-import { workers } from '../testing/topology';
+import { readyMaster, workers, type WorkerStatus } from '../testing/topology';
 import type { FaultContext, Hit } from './fault';
 
 /*
@@ -125,4 +125,16 @@ export function randomDirections(random: () => number): readonly Direction[] {
 /** The full configuration of the system under test (its overrides on top of the defaults). */
 export function systemConfig(ctx: FaultContext) {
   return loadConfig({ ...process.env, ...ctx.cluster.settings });
+}
+
+/** Cuts some links of the ready master both ways until it leaves /workers: the two master cuts differ only in which. */
+export function cutTheMaster(ctx: FaultContext, before: WorkerStatus[], which: (links: PartLinks) => LinkProxy[]): Hit {
+  const master = readyMaster(before);
+  if (!master) throw new Error('no ready master to cut');
+  const links = which(linksOf(ctx).worker(master.pid));
+  return cut(
+    links.map((link) => ({ link, directions: BOTH })),
+    { target: String(master.pid), hitPids: [master.pid], what: 'master' },
+    { effect: leavesWorkers(master.pid) },
+  );
 }

@@ -1,7 +1,5 @@
-import { readyMaster } from '../../testing/topology';
 import { defineFault } from '../fault';
-import { BOTH } from '../../network/link-proxy';
-import { cut, healCut, leavesWorkers, linksOf } from '../link-cuts';
+import { cutTheMaster, healCut } from '../link-cuts';
 
 /** The master cut from the broker both ways, its ZooKeeper session intact: it can neither take writes nor append to
  * syncQ, and holds /master until it notices (AMQP heartbeats) and steps down; then a slave is elected. */
@@ -11,11 +9,6 @@ export const cutMasterRabbitmq = defineFault({
   title: 'cut the master from RabbitMQ (both ways)',
   hits: 'master',
   needsLinks: true,
-  async inject(ctx, before) {
-    const master = readyMaster(before);
-    if (!master) throw new Error('no ready master to cut');
-    const links = linksOf(ctx).worker(master.pid);
-    return cut([{ link: links.rabbitmq, directions: BOTH }], { target: String(master.pid), hitPids: [master.pid], what: 'master' }, { effect: leavesWorkers(master.pid) });
-  },
+  inject: async (ctx, before) => cutTheMaster(ctx, before, (links) => [links.rabbitmq]),
   heal: healCut,
 });
