@@ -11,9 +11,11 @@ import { FIXED_TWO_SLAVES, type ScenarioContext, type Scenario } from './scenari
 const GAP_MS = 2000;
 /** How often a progress line is printed. */
 export const PROGRESS_EVERY_MS = 10000;
-/** Master kills dominate, as they exercise the election, the takeover and writeQ's redelivery, the heart of it; every
- * other fault of the registry (those that stop the system by design excepted) is drawn with weight 1. */
-export const SOAK_WEIGHTS: Partial<Record<FaultKind, number>> = { 'kill-master': 6 };
+/** Master kills dominate, as they exercise the election, the takeover and writeQ's redelivery, the heart of it; broker
+ * and ZooKeeper restarts come next, as every worker loses its links at once. Every other fault of the registry (those
+ * that stop the system by design excepted) is drawn with weight 1. With the default faults an hour then holds about
+ * 100 master kills, 30 restarts of each server and 90 network faults. */
+export const SOAK_WEIGHTS: Partial<Record<FaultKind, number>> = { 'kill-master': 10, 'restart-rabbitmq': 3, 'restart-zookeeper': 3 };
 /** Size of the workers' tmpfs when fill-disk is among the faults (WORKERS_TMPFS_MB). */
 export const SOAK_TMPFS_MB = 256;
 
@@ -47,11 +49,13 @@ export const soak: Scenario = {
   name: 'soak',
   description:
     'A long run (--duration, e.g. 30m or 1h) under the mixed load, with random faults of every kind one after another ' +
-    `(master kills weighted ${SOAK_WEIGHTS['kill-master']}:1 against each other kind; faults that stop the system by design ` +
+    `(weights: master kills ${SOAK_WEIGHTS['kill-master']}, broker and ZooKeeper restarts ${SOAK_WEIGHTS['restart-rabbitmq']}, every other kind 1; faults that stop the system by design ` +
     'only when named in --faults) and a progress line every ' + `${PROGRESS_EVERY_MS / 1000} s. ` +
     'Checks as chaos: no acknowledged write lost or applied twice, reads a prefix of the log, fenced masters, ' +
     'replicas converge, elections pick the lowest live PID.',
   settings: (o) => ({ ...FIXED_TWO_SLAVES, ...faultSettings(o.faults) }),
+  // Network faults among --faults need the links to go through proxies (without them the first one failed the run).
+  linkProxies: (o) => FAULTS.some((f) => f.needsLinks && o.faults.includes(f.kind)),
   async run(ctx) {
     const { options } = ctx;
     const durationMs = options.durationS * 1000;
