@@ -57,6 +57,27 @@ describe('LinkProxy (real sockets on loopback)', () => {
     return { client, peer: serverPeers[0] };
   }
 
+  it('a server that refuses the connection: the client gets a reset, not a connection that hangs', async () => {
+    const down = await new Promise<number>((resolve) => {
+      const probe = net.createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const toNowhere = await LinkProxy.open('refused', { host: '127.0.0.1', port: down });
+    try {
+      const socket = net.connect({ host: '127.0.0.1', port: toNowhere.port });
+      clients.push(socket);
+      const client = track(socket);
+      await waitUntil('the client to be closed', async () => client.events.includes('close'), 2000, 5);
+      expect(client.events).toContain('error:ECONNRESET');
+      expect(toNowhere.stats().connections).toBe(0);
+    } finally {
+      await toNowhere.close();
+    }
+  });
+
   it('passes bytes both ways and counts them', async () => {
     const { client, peer } = await connected();
     client.socket.write('hello');

@@ -135,12 +135,19 @@ class ProxiedConnection {
     this.server = server;
     const down = new Pipe(server, this.link, 'down');
     this.down = down;
+    let opened = false;
     server.on('connect', () => {
+      opened = true;
       this.up.attach(server);
       down.attach(this.client);
     });
     server.on('error', () => undefined);
-    server.on('close', () => this.onClose(down));
+    server.on('close', () => {
+      // Refused or failed before it opened (the server is down, restarting): the client gets a reset, as it would
+      // from the server's host. Left open, it would wait forever for a handshake no one will answer.
+      if (!opened) return this.reset();
+      this.onClose(down);
+    });
   }
 
   pump(): void {

@@ -24,7 +24,11 @@ export function withHeartbeat(url: string, heartbeatS: number): string {
 export async function connectAmqp(url: string, log: Logger, timeoutMs = 30000, heartbeatS = DEFAULT_HEARTBEAT_S): Promise<ChannelModel> {
   // TCP_NODELAY: with Nagle's algorithm a small frame sent right behind another (an ack after a reply) waits for
   // the peer's delayed ACK, which added up to 40 ms to every request/response over the broker.
-  return retry(() => amqp.connect(withHeartbeat(url, heartbeatS), { noDelay: true }), {
+  // A handshake that neither completes nor fails (a link that swallows the bytes, a broker that accepted the TCP
+  // connection and never answered) is abandoned after two heartbeats' time, at least 5 s, and tried again: amqplib
+  // alone would wait forever, and a worker stuck there never registers.
+  const handshakeMs = Math.max(5000, 2 * heartbeatS * 1000);
+  return retry(() => amqp.connect(withHeartbeat(url, heartbeatS), { noDelay: true, timeout: handshakeMs }), {
     backoff: linearBackoff(100, 1000),
     timeoutMs,
     onRetry: (err, attempt) => log.warn({ attempt, err: (err as Error).message }, 'RabbitMQ not reachable yet, retrying'),

@@ -193,9 +193,16 @@ export const SETTINGS = {
     field: 'workerStartTimeoutMs',
     schema: positiveMs.default(30000),
     group: 'workers',
-    doc: 'worker start and graceful stop bounds',
+    doc: 'a started worker that has not registered in ZooKeeper within this (its snapshot download included) is killed and replaced; at start, the bound on the first worker becoming master without progress',
   }),
-  WORKER_STOP_TIMEOUT_MS: setting({ field: 'workerStopTimeoutMs', schema: positiveMs.default(5000), group: 'workers', doc: DITTO }),
+  WORKER_STOP_TIMEOUT_MS: setting({ field: 'workerStopTimeoutMs', schema: positiveMs.default(5000), group: 'workers', doc: 'graceful stop of a worker, after which it is killed' }),
+  // Under the tsx loader a worker spends about 30 MB and 0.7 s more than as plain JavaScript (docs/performance.md).
+  WORKER_BUNDLE: setting({
+    field: 'workerBundle',
+    schema: flag.default(true),
+    group: 'workers',
+    doc: 'process runtime, when the system runs from its TypeScript sources: bundle the worker into one JavaScript file at start (esbuild, into DATA_DIR/bundle) and start workers from it; false: each worker loads the sources through the tsx loader',
+  }),
   KILL_LOST_WORKERS: setting({
     field: 'killLostWorkers',
     schema: flag.default(true),

@@ -3,6 +3,7 @@ import { configToEnv, type Config } from '../../common/config/config';
 import type { Logger } from '../../common/logging/logger';
 import { DockerRuntime } from './docker-runtime';
 import { ProcessRuntime } from './process-runtime';
+import { WORKER_SOURCES_ENTRY, WorkerBundle } from './worker-bundle';
 import type { WorkerRuntime } from './worker-runtime';
 
 export interface RuntimeEndpoints {
@@ -34,5 +35,6 @@ export async function createRuntime(config: Config, endpoints: RuntimeEndpoints,
     });
   }
   const faketime = config.workerFaketime ? { lib: config.workerFaketimeLib, dir: path.join(config.dataDir, 'faketime') } : undefined;
-  return new ProcessRuntime({ baseEnv, logDir, workersDir: path.join(config.dataDir, 'workers'), faketime, log });
+  const worker = config.workerBundle ? await WorkerBundle.create({ dir: path.join(config.dataDir, 'bundle'), log }) : WORKER_SOURCES_ENTRY;
+  return new ProcessRuntime({ baseEnv, logDir, workersDir: path.join(config.dataDir, 'workers'), faketime, worker, log });
 }

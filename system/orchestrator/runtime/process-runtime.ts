@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../common/logging/logger';
-import { entryPoint } from '../../common/process/entry-point';
+import { WORKER_SOURCES_ENTRY, type WorkerEntry } from './worker-bundle';
 import type { WorkerHandle, WorkerRuntime, WorkerRuntimeEvents } from './worker-runtime';
 
 export interface ProcessRuntimeOptions {
@@ -15,10 +15,10 @@ export interface ProcessRuntimeOptions {
   workersDir: string;
   /** WORKER_FAKETIME: each worker under libfaketime, its wall-clock offset in <dir>/<id> (for the harness's clock fault). */
   faketime?: { lib: string; dir: string };
+  /** What workers start from (WORKER_BUNDLE: a bundle of the sources); default: the worker's sources as they are. */
+  worker?: WorkerEntry;
   log: Logger;
 }
-
-const WORKER_ENTRY = entryPoint(__dirname, '../../worker/main', __filename);
 
 /** Workers as child processes of the orchestrator: the embedded default. A worker's PID is its OS PID. */
 export class ProcessRuntime extends EventEmitter<WorkerRuntimeEvents> implements WorkerRuntime {
@@ -40,8 +40,10 @@ export class ProcessRuntime extends EventEmitter<WorkerRuntimeEvents> implements
   }
 
   async start(id: string, env: Record<string, string>): Promise<WorkerHandle> {
+    const worker = this.options.worker ?? WORKER_SOURCES_ENTRY;
+    worker.ensure();
     const out = fs.openSync(path.join(this.options.logDir, `${id}.log`), 'a');
-    const child = spawn(process.execPath, [...WORKER_ENTRY.execArgv, WORKER_ENTRY.file], {
+    const child = spawn(process.execPath, [...worker.entry.execArgv, worker.entry.file], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...this.options.baseEnv, ...env, ...this.faketimeEnv(id), WORKER_ID: id, WORKER_PARENT_PID: String(process.pid) },
       stdio: ['ignore', out, out],
     });

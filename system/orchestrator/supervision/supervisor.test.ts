@@ -242,6 +242,25 @@ test('a registered worker whose session is gone while its process runs (paused) 
   expect(runtime.running.has(slaves[0].id)).toBe(false);
 });
 
+test('a started worker that never registers within the start timeout is killed, and replaced', async () => {
+  const { slaves } = await boot(2);
+  runtime.exit(slaves[0].id, 'SIGKILL');
+  await settle();
+  await clock.advanceAsync(500); // past the pause for a worker that died young
+  const hung = runtime.started[3];
+  expect(runtime.running.has(hung.id)).toBe(true);
+  // It never registers (its broker connection hangs); the registered slave beside it is left alone.
+  await clock.advanceAsync(9_000);
+  expect(runtime.signals).toEqual([]);
+  await clock.advanceAsync(3_000); // past the 10 s bound; a pass runs at least every tenth of it
+  await settle();
+  expect(runtime.signals).toEqual([{ id: hung.id, signal: 'SIGKILL' }]);
+  await settle();
+  expect(runtime.running.has(hung.id)).toBe(false);
+  expect(runtime.running.has(slaves[1].id)).toBe(true);
+  expect(runtime.started).toHaveLength(5);
+});
+
 test('crash: master kills the /master holder, slave the highest-PID slave', async () => {
   const { master, slaves } = await boot(3);
   const highest = [...slaves].sort((a, b) => b.pid - a.pid)[0];

@@ -213,6 +213,11 @@ export class Supervisor {
         // It was registered and its session is gone: ZooKeeper considers it dead, so it must be (it may be paused).
         this.o.log.warn({ id: h.id, pid: h.pid }, 'worker lost its ZooKeeper session; killing it');
         await this.o.runtime.signal(h.id, 'SIGKILL').catch(() => undefined);
+      } else if (!this.registered.has(h.id) && this.clock.wall() - h.startedAt > this.o.startTimeoutMs) {
+        // Never registered within the start bound: it hangs (a connection that neither opens nor fails, such as one to
+        // a broker that was restarting). Counted as a slave while it starts, it would stand in for a working one forever.
+        this.o.log.warn({ id: h.id, pid: h.pid, ms: this.clock.wall() - h.startedAt }, 'worker did not register within WORKER_START_TIMEOUT_MS; killing it');
+        await this.o.runtime.signal(h.id, 'SIGKILL').catch(() => undefined);
       } else if (!this.registered.has(h.id) && !this.announced.has(h.id) && !this.announcingIds.has(h.id)) {
         // Started, not registered, not announced: its announcement failed or went with a lost session.
         await this.announce(h);
