@@ -83,7 +83,9 @@ export class WorkerBundle implements WorkerEntry {
       ],
     }).finally(() => esbuild.stop());
     const files = result.outputFiles.map((f) => ({ file: f.path, text: f.text }));
-    return new WorkerBundle(files, { file, execArgv: ['--enable-source-maps'] });
+    // No --enable-source-maps: Sequelize takes a stack trace on every query, and mapping each one cost about 8 % of a
+    // worker's CPU during replay (docs/performance.md). The map lies beside the bundle for `node --enable-source-maps`.
+    return new WorkerBundle(files, { file, execArgv: [] });
   }
 
   /** Writes the bundle unless it is there; atomic (rename), as several orchestrators may share a data directory. */
