@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../../system/common/config/config';
 import { validityWord } from '../core/checker';
 import { createEnvironment } from '../environment/environments';
@@ -24,14 +26,17 @@ async function main(): Promise<number> {
     ? await startLiveServer({ port: args.live.port ?? config.livePort, updateMs: config.liveUpdateMs, title: scenario.name })
     : undefined;
   if (live) console.error(`live view: ${live.url}`);
+  // The workers' logs land beside the run's report (logs/), where a failed check can be traced to what a worker said.
+  const logs = path.join(path.resolve(args.outDir), `.logs-${process.pid}`);
   let report;
   try {
-    report = await runScenario(scenario, args.options, { environment, progress: (line) => console.error(line), signal: interrupt.signal, observe: live?.attach });
+    report = await runScenario(scenario, args.options, { environment, progress: (line) => console.error(line), signal: interrupt.signal, observe: live?.attach, keepLogsIn: logs });
   } catch (err) {
     await live?.close(`the run failed: ${(err as Error).message}`);
     throw err;
   }
   const written = writeReport(report, { root: args.outDir });
+  if (fs.existsSync(logs)) fs.renameSync(logs, path.join(written.dir, 'logs'));
   await live?.close(`${validityWord(report.valid)}: the run is over; the report is ${written.html}`);
   console.log(formatSummary(report, written.summary, { color: process.stdout.isTTY }));
   console.log(`report: ${written.html}\n        ${written.markdown}\n        ${written.json}`);

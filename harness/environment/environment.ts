@@ -9,6 +9,9 @@ export interface EnvironmentOptions {
   /** Every link of the orchestrator and of each worker to the broker and ZooKeeper goes through a link proxy that the
    * nemesis can cut, slow or reset (network faults). Default: direct links. */
   linkProxies?: boolean;
+  /** Where the workers' logs are kept when the system is stopped (the local environment; a container's log goes
+   * with it). Default: removed with the system's data. */
+  keepLogsIn?: string;
 }
 
 /** The link proxies of a system started with `linkProxies` (see harness/network/). */

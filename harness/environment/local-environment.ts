@@ -22,7 +22,7 @@ export class LocalEnvironment implements Environment {
     let system;
     try {
       await hub?.start();
-      system = await startTestSystem(options.env, services, hub);
+      system = await startTestSystem(options.env, services, hub, options.keepLogsIn);
     } catch (err) {
       await hub?.close();
       // Why the system did not start is what the user needs; a server that then also fails to stop must not hide it.

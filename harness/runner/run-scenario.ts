@@ -22,6 +22,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called once at the start with a function that returns the run's report so far (the live view polls it). */
   observe?: (snapshot: () => ScenarioReport) => void;
+  /** Where the workers' logs go when the system stops (see EnvironmentOptions). */
+  keepLogsIn?: string;
 }
 
 /** Settings every scenario starts from: fast failure detection, quiet logs. */
@@ -71,7 +73,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions, 
   const progress = (line: string) => run.progress(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 
   progress(`starting the ${options.environment} environment`);
-  const cluster = await run.environment.start({ env: settings, linkProxies: scenario.linkProxies?.(options) ?? false });
+  const cluster = await run.environment.start({ env: settings, linkProxies: scenario.linkProxies?.(options) ?? false, keepLogsIn: run.keepLogsIn });
   const sampler = new TopologySampler(cluster.http, history.topology);
   let final: FinalState | undefined;
   try {

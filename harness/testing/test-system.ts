@@ -48,6 +48,8 @@ export async function startTestSystem(
   endpoints: TestEndpoints = {},
   /** When given, the orchestrator and every worker reach the servers through its link proxies (network faults). */
   linkHub?: LinkHub,
+  /** When given, the workers' logs are copied here before the system's data directory is removed at the end. */
+  keepLogsIn?: string,
 ): Promise<TestSystem> {
   const suite = `t-${process.pid}-${randomBytes(3).toString('hex')}`;
   const base = loadConfig({ ...process.env, ...env });
@@ -97,6 +99,8 @@ export async function startTestSystem(
   const cleanup = async () => {
     if (ownVhost) await rabbitmq.deleteVhost(suite);
     if (tmpfs?.mounted) await tmpfs.unmount().catch((err) => log.warn({ err: (err as Error).message }, 'could not unmount the workers\' tmpfs'));
+    const logs = path.join(dataDir, 'logs');
+    if (keepLogsIn && fs.existsSync(logs)) fs.cpSync(logs, keepLogsIn, { recursive: true });
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
