@@ -17,6 +17,8 @@ const snapshotSegmentBytes = (maxBytes: number) => Math.min(500_000_000, Math.fl
 
 /** Records held unacknowledged by the syncQ follower: enough for large catch-up batches. */
 const SYNC_PREFETCH = 2000;
+/** Records a replica holds in memory ahead of its applier, at most (plus SYNC_PREFETCH in flight): two full batches. */
+const SYNC_BACKLOG_MAX = 4000;
 
 export interface WorkerContextOptions {
   id: string;
@@ -141,7 +143,8 @@ export class WorkerContext {
       const follower = await SyncFollower.open(connection, SYNC_PREFETCH);
       undo.push(() => follower.stop());
       const onCancelled = (queue: string) => fatal(`the broker cancelled our consumer of ${queue}`, EXIT.brokerLost);
-      await follower.follow(replicator.nextOffset, (r) => replicator.enqueue(r), onCancelled);
+      await follower.follow(replicator.nextOffset, (r) => replicator.enqueue(r), onCancelled, { backlog: () => replicator.backlog, highWater: SYNC_BACKLOG_MAX });
+      replicator.on('dequeued', () => follower.release());
 
       const membership = new Membership(
         zk,

@@ -35,6 +35,8 @@ export interface ReplicatorEvents {
   applied: [ReplicationState];
   /** Applying failed; replication has stopped and the worker must not go on. */
   failed: [Error];
+  /** Records left the queue (taken for applying, or handed over): the follower may ask for more. */
+  dequeued: [];
 }
 
 /** The log broke a rule of log-rules.ts: the replica stops rather than guess. */
@@ -89,6 +91,11 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     return this.state;
   }
 
+  /** Records received and not yet taken for applying: the follower withholds credit while this is high. */
+  get backlog(): number {
+    return this.pending.length;
+  }
+
   /** Offset to follow syncQ from: the one after the last record consumed. */
   get nextOffset(): number {
     return this.state.appliedOffset + 1;
@@ -131,6 +138,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   handOver(sink: (item: FollowedRecord) => void): void {
     this.sink = sink;
     for (const item of this.pending.splice(0)) sink(item);
+    this.emit('dequeued');
   }
 
   /** After the master committed a write of its own. */
@@ -217,6 +225,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     try {
       while (this.pending.length > 0 && !this.sealed && !this.failure) {
         const batch = this.pending.splice(0, MAX_BATCH);
+        this.emit('dequeued');
         const { state, used, violation, marker } = await this.db.transaction((t) => this.applyBatch(batch, t));
         this.state = state;
         // Records after a violation or after our own marker were not consumed: they stay queued (for the audit).

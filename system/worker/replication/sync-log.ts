@@ -54,8 +54,19 @@ export class SyncPublisher {
  */
 export type FollowedRecord = { offset: number; bytes: number; record: SyncRecord } | { offset: number; bytes: number; invalid: string };
 
+export interface FollowOptions {
+  /** Records delivered and not yet taken by their consumer (the replicator's queue). */
+  backlog: () => number;
+  /** Above this backlog no more credit is given: the broker stops sending until `release` finds room. */
+  highWater: number;
+}
+
 export class SyncFollower {
   private consumerTag: string | undefined;
+  /** Delivered records whose credit is withheld (not acked yet), oldest first. */
+  private held: ConsumeMessage[] = [];
+  private flow: FollowOptions = { backlog: () => 0, highWater: Infinity };
+  private stopped = false;
 
   private constructor(private readonly channel: Channel) {}
 
@@ -65,25 +76,43 @@ export class SyncFollower {
     return new SyncFollower(channel);
   }
 
-  /** Delivers every record from `fromOffset` on, in stream order. */
-  async follow(fromOffset: number, onRecord: (r: FollowedRecord) => void, onCancelled: (queue: string) => void): Promise<void> {
+  /**
+   * Delivers every record from `fromOffset` on, in stream order. Stream acks are credit, not deletion: a record is
+   * acked once delivered while the consumer's backlog is under `flow.highWater`, so the flow keeps going while the
+   * applier batches; above it the credit waits for `release`. Acking everything at once had a replica behind by a
+   * million records hold them all in memory (600 MB).
+   */
+  async follow(fromOffset: number, onRecord: (r: FollowedRecord) => void, onCancelled: (queue: string) => void, flow?: FollowOptions): Promise<void> {
+    if (flow) this.flow = flow;
     const { consumerTag } = await this.channel.consume(
       QUEUES.sync,
       (msg: ConsumeMessage | null) => {
         if (!msg) return onCancelled(QUEUES.sync);
         const offset = Number(msg.properties.headers?.['x-stream-offset']);
-        // Stream acks are credit, not deletion: acking at once keeps the flow going while the applier batches.
-        this.channel.ack(msg);
         const parsed = syncRecordSchema.safeParse(parseJson(msg));
         const bytes = msg.content.length;
         onRecord(parsed.success ? { offset, bytes, record: parsed.data } : { offset, bytes, invalid: parsed.error.message.slice(0, 200) });
+        this.held.push(msg);
+        this.release();
       },
       { noAck: false, arguments: { 'x-stream-offset': fromOffset } },
     );
     this.consumerTag = consumerTag;
   }
 
+  /** Gives the broker credit for withheld records while the backlog is under the high-water mark. */
+  release(): void {
+    try {
+      while (!this.stopped && this.held.length > 0 && this.flow.backlog() < this.flow.highWater) this.channel.ack(this.held.shift()!);
+    } catch {
+      // The channel closed under us: the worker's connection handlers end it; there is nothing left to credit.
+      this.stopped = true;
+    }
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.held = [];
     if (this.consumerTag) await this.channel.cancel(this.consumerTag).catch(() => undefined);
     this.consumerTag = undefined;
     await this.channel.close().catch(() => undefined);
