@@ -7,7 +7,7 @@ import { emptySection, type SectionReport } from './bench-report';
 import { BenchSystem, type BenchContext } from './bench-system';
 import { readProcMemory } from './memory';
 import { round, summarize } from './stats';
-import { fillSyncLog, waitForTakeoverAtTail, type LogPosition } from './sync-log-filler';
+import { fillSyncLog, type LogPosition } from './sync-log-filler';
 import { BENCH_USER, mustWrite } from './workload';
 
 type Log = (msg: string) => void;
@@ -71,6 +71,9 @@ export async function runLongHistory(ctx: BenchContext, o: BenchOptions, log: Lo
     const master = (await workers(sys.http)).find((w) => w.role === 'master' && w.state === 'ready')!;
     const pos: LogPosition = { lsn: first.lsn, epoch: master.epoch ?? 1, master: master.pid };
     const tail = first.lsn + size;
+    // The system is stopped while the log is filled: a master running meanwhile would stop at the first record it did
+    // not write, and its successor's marker would land in the middle of the fill, making the rest an older epoch's.
+    await sys.stopOrchestrator();
     const fillStart = Date.now();
     let reported = 0;
     await fillSyncLog(sys.rabbitmqUrl, pos, first.lsn + 1, tail, (lsn) => {
@@ -79,10 +82,16 @@ export async function runLongHistory(ctx: BenchContext, o: BenchOptions, log: Lo
         log(`history: appended records up to LSN ${lsn} of ${tail}`);
       }
     });
-    log(`history: filled ${size} records in ${Date.now() - fillStart} ms; waiting for the takeover and a slave at the tail`);
+    log(`history: filled ${size} records in ${Date.now() - fillStart} ms; starting the system again (its first worker replays the whole log, taking snapshots)`);
     const settleStart = Date.now();
-    await waitForTakeoverAtTail(sys.http, master.pid, tail, LIMIT_MS, 200);
-    log(`history: takeover and a slave at the tail after ${Date.now() - settleStart} ms`);
+    await sys.startOrchestrator(LIMIT_MS);
+    await waitUntil(
+      `a slave at LSN ${tail}`,
+      async () => (await workers(sys.http)).some((w) => w.role === 'slave' && w.state === 'ready' && (w.appliedLsn ?? 0) >= tail),
+      LIMIT_MS,
+      200,
+    );
+    log(`history: a master and a slave at the tail after ${Date.now() - settleStart} ms`);
 
     const trials: Trial[] = [];
     for (let t = 1; t <= o.catchupTrials; t++) {
