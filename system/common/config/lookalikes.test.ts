@@ -20,7 +20,7 @@ test.each([
   ['log_level', ['LOG_LEVEL']],
   ['SCALE_INTERVAL', ['SCALE_INTERVAL_MS']],
   ['RPC_TIMEOUT_S', ['RPC_TIMEOUT_MS']],
-  ['WORKER_COUNT', ['WORKER_RUNTIME', 'WORKER_FAKETIME', 'WORKER_STOP_TIMEOUT_MS']],
+  ['WORKER_COUNT', ['WORKER_RUNTIME', 'WORKER_BUNDLE', 'WORKER_FAKETIME']],
   ['RIDESHARE_URL', ['RIDESHARE_TIMEOUT_MS']],
   ['LOCAL_ZOOKEEPER_HOST', ['LOCAL_ZOOKEEPER_PORT']],
 ])('%s looks like a setting; the closest are %j', (name, closest) => {
