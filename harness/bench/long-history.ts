@@ -53,8 +53,8 @@ export async function runLongHistory(ctx: BenchContext, o: BenchOptions, log: Lo
   const section = emptySection(
     'history',
     'Long history: snapshots and restart',
-    `Method: ${size} writes are appended to syncQ in the live master's name (as in the catch-up section); the master ` +
-      'stops on records it did not write and the slave that replayed them takes over, having taken snapshots on the ' +
+    `Method: with the system stopped, ${size} writes are appended to syncQ in its last master's name (as in the ` +
+      'catch-up section); the system is started again and its workers replay them, the slaves taking snapshots on the ' +
       'way (SNAPSHOT_EVERY_RECORDS, default). Then, per trial, one more slave is started and timed from the scale ' +
       'request until its applied LSN (znode, every 20 ms) reaches the tail: it starts from the newest snapshot and ' +
       "replays the log after it. Its peak RSS (VmHWM) is read at the end. Then the whole system is stopped (every " +

@@ -83,7 +83,8 @@ async function collect(connection: ChannelModel, offset: number | 'next', collec
   channel.on('error', (err: Error) => settle?.reject(new SnapshotUnusableError(`${SNAPSHOT_QUEUE}: ${err.message}`)));
   let timer: NodeJS.Timeout | undefined;
   try {
-    await channel.prefetch(8);
+    // Two chunks in flight: a snapshot streams through at disk speed without megabytes of chunks waiting in memory.
+    await channel.prefetch(2);
     const idle = () => {
       clearTimeout(timer);
       timer = setTimeout(() => settle?.reject(new SnapshotUnusableError(`no chunk of the snapshot for ${idleMs} ms (gone from ${SNAPSHOT_QUEUE}, or never written whole)`)), idleMs);
