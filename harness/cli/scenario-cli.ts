@@ -32,11 +32,17 @@ async function main(): Promise<number> {
   try {
     report = await runScenario(scenario, args.options, { environment, progress: (line) => console.error(line), signal: interrupt.signal, observe: live?.attach, keepLogsIn: logs });
   } catch (err) {
+    fs.rmSync(logs, { recursive: true, force: true });
     await live?.close(`the run failed: ${(err as Error).message}`);
     throw err;
   }
-  const written = writeReport(report, { root: args.outDir });
-  if (fs.existsSync(logs)) fs.renameSync(logs, path.join(written.dir, 'logs'));
+  let written;
+  try {
+    written = writeReport(report, { root: args.outDir });
+    if (fs.existsSync(logs)) fs.renameSync(logs, path.join(written.dir, 'logs'));
+  } finally {
+    fs.rmSync(logs, { recursive: true, force: true });
+  }
   await live?.close(`${validityWord(report.valid)}: the run is over; the report is ${written.html}`);
   console.log(formatSummary(report, written.summary, { color: process.stdout.isTTY }));
   console.log(`report: ${written.html}\n        ${written.markdown}\n        ${written.json}`);

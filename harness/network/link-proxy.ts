@@ -143,9 +143,17 @@ class ProxiedConnection {
     });
     server.on('error', () => undefined);
     server.on('close', () => {
-      // Refused or failed before it opened (the server is down, restarting): the client gets a reset, as it would
-      // from the server's host. Left open, it would wait forever for a handshake no one will answer.
-      if (!opened) return this.reset();
+      if (!opened) {
+        // Cut meanwhile: the refusal is behind the cut too; the connection waits, and is tried again when it heals.
+        if (this.link.isCut('up') || this.link.isCut('down')) {
+          this.server = undefined;
+          this.down = undefined;
+          return;
+        }
+        // Refused or failed before it opened (the server is down, restarting): the client gets a reset, as it would
+        // from the server's host. Left open, it would wait forever for a handshake no one will answer.
+        return this.reset();
+      }
       this.onClose(down);
     });
   }

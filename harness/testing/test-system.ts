@@ -100,7 +100,11 @@ export async function startTestSystem(
     if (ownVhost) await rabbitmq.deleteVhost(suite);
     if (tmpfs?.mounted) await tmpfs.unmount().catch((err) => log.warn({ err: (err as Error).message }, 'could not unmount the workers\' tmpfs'));
     const logs = path.join(dataDir, 'logs');
-    if (keepLogsIn && fs.existsSync(logs)) fs.cpSync(logs, keepLogsIn, { recursive: true });
+    try {
+      if (keepLogsIn && fs.existsSync(logs)) fs.cpSync(logs, keepLogsIn, { recursive: true });
+    } catch (err) {
+      log.warn({ err: (err as Error).message, keepLogsIn }, 'could not keep the workers\' logs');
+    }
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {

@@ -44,10 +44,9 @@ export class ProcessRuntime extends EventEmitter<WorkerRuntimeEvents> implements
   }
 
   async start(id: string, env: Record<string, string>): Promise<WorkerHandle> {
-    const worker = this.options.worker ?? WORKER_SOURCES_ENTRY;
-    worker.ensure();
+    const entry = (this.options.worker ?? WORKER_SOURCES_ENTRY).ensure();
     const out = fs.openSync(path.join(this.options.logDir, `${id}.log`), 'a');
-    const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...worker.entry.execArgv, worker.entry.file], {
+    const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...entry.execArgv, entry.file], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...this.options.baseEnv, ...env, ...this.faketimeEnv(id), WORKER_ID: id, WORKER_PARENT_PID: String(process.pid) },
       stdio: ['ignore', out, out],
     });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -24,30 +25,31 @@ export interface WorkerBundleOptions {
 
 const WORKER_SOURCES = entryPoint(__dirname, '../../worker/main', __filename);
 
-/** Where workers start from; `ensure` runs before each start. */
+/** Where workers start from: `ensure` runs before each start and says what to run. */
 export interface WorkerEntry {
   entry: EntryPoint;
-  ensure(): void;
+  ensure(): EntryPoint;
 }
 
 /** The worker's sources as they are (compiled JavaScript, or TypeScript through the tsx loader). */
-export const WORKER_SOURCES_ENTRY: WorkerEntry = { entry: WORKER_SOURCES, ensure: () => undefined };
+export const WORKER_SOURCES_ENTRY: WorkerEntry = { entry: WORKER_SOURCES, ensure: () => WORKER_SOURCES };
 
-/** A bundle written once and written again should it vanish or change (a wiped data directory, another version's
- * orchestrator over the same one) before a later start. */
+/** A bundle written once, in a directory named by its content (two versions sharing a data directory do not overwrite
+ * each other), and written again should it vanish before a later start. */
 export class WorkerBundle implements WorkerEntry {
   private constructor(
     private readonly files: ReadonlyArray<{ file: string; text: string }>,
     readonly entry: EntryPoint,
+    private readonly log: Logger,
   ) {}
 
   /** The entry to start workers from: the bundle when running from sources and it can be built, else the sources as they are. */
   static async create(o: WorkerBundleOptions): Promise<WorkerEntry> {
     if (!WORKER_SOURCES.file.endsWith('.ts')) return WORKER_SOURCES_ENTRY;
     try {
-      const bundle = await WorkerBundle.build(o.dir);
+      const bundle = await WorkerBundle.build(o.dir, o.log);
+      if (bundle.ensure() !== bundle.entry) return WORKER_SOURCES_ENTRY;
       o.log.info({ file: bundle.entry.file }, 'workers start from a bundle of their sources');
-      bundle.ensure();
       return bundle;
     } catch (err) {
       o.log.warn({ err: (err as Error).message }, 'could not bundle the worker; workers run from the TypeScript sources (tsx loader)');
@@ -55,9 +57,10 @@ export class WorkerBundle implements WorkerEntry {
     }
   }
 
-  private static async build(dir: string): Promise<WorkerBundle> {
+  private static async build(dir: string, log: Logger): Promise<WorkerBundle> {
     const esbuild = await import('esbuild');
-    const file = path.join(dir, 'worker', 'main.js');
+    // Built for a directory as deep as the final one (the source map's relative paths stay right), then named by content.
+    const file = path.join(dir, 'building', 'worker', 'main.js');
     // esbuild's service is a child process: it goes once the bundle is made, so that the orchestrator's only children
     // are its workers (a later call would start it again).
     const result = await esbuild.build({
@@ -82,20 +85,29 @@ export class WorkerBundle implements WorkerEntry {
         },
       ],
     }).finally(() => esbuild.stop());
-    const files = result.outputFiles.map((f) => ({ file: f.path, text: f.text }));
+    const js = result.outputFiles.find((f) => f.path === file)!.text;
+    const final = path.join(dir, createHash('sha256').update(js).digest('hex').slice(0, 12));
+    const files = result.outputFiles.map((f) => ({ file: path.join(final, path.relative(path.dirname(path.dirname(file)), f.path)), text: f.text }));
     // No --enable-source-maps: Sequelize takes a stack trace on every query, and mapping each one cost about 8 % of a
     // worker's CPU during replay (docs/performance.md). The map lies beside the bundle for `node --enable-source-maps`.
-    return new WorkerBundle(files, { file, execArgv: [] });
+    return new WorkerBundle(files, { file: path.join(final, 'worker', 'main.js'), execArgv: [] }, log);
   }
 
-  /** Writes the bundle unless it is there; atomic (rename), as several orchestrators may share a data directory. */
-  ensure(): void {
-    for (const { file, text } of this.files) {
-      if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) continue;
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, text);
-      fs.renameSync(tmp, file);
+  /** Writes the bundle unless it is there (atomic: rename), and returns it; when it cannot be written (a full or
+   * read-only disk), the worker's sources, so that workers still start. */
+  ensure(): EntryPoint {
+    try {
+      for (const { file, text } of this.files) {
+        if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) continue;
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, text);
+        fs.renameSync(tmp, file);
+      }
+      return this.entry;
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'could not write the worker bundle; this worker starts from the TypeScript sources (tsx loader)');
+      return WORKER_SOURCES;
     }
   }
 }

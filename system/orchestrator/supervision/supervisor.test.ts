@@ -371,6 +371,25 @@ describe('the orchestrator loses its own ZooKeeper session (it was paused, cut o
     expect((await supervisor.workers()).find((w) => w.role === 'master')?.pid).toBe(master.pid);
   });
 
+  test('a worker starting across a ZooKeeper outage gets the whole start bound again once ZooKeeper is back', async () => {
+    await boot(1);
+    await supervisor.setWantedSlaves(2);
+    const starting = runtime.started[2];
+    zookeeperAway = true;
+    expireOrchestrator();
+    await clock.advanceAsync(12_000); // the outage outlasts the 10 s bound; no pass runs meanwhile
+    zookeeperAway = false;
+    await clock.advanceAsync(1_000); // the keeper's retry: a new session
+    await settle();
+    expect(orchestratorSessions).toHaveLength(2);
+    await clock.advanceAsync(8_000);
+    await settle();
+    expect(runtime.signals).toEqual([]);
+    await clock.advanceAsync(3_000); // 11 s after ZooKeeper came back, still not registered
+    await settle();
+    expect(runtime.signals).toEqual([{ id: starting.id, signal: 'SIGKILL' }]);
+  });
+
   test('a worker still starting is announced again in /starting with the new session', async () => {
     await boot(1);
     await supervisor.setWantedSlaves(2);

@@ -65,14 +65,25 @@ export class Supervisor {
   private abortPass: ((err: Error) => void) | undefined;
   private readonly clock: Clock;
   private readonly wake = () => this.reconcile();
+  /** When each worker was first seen starting (monotonic clock): the start bound counts from here... */
+  private readonly startSeen = new Map<string, number>();
+  /** ...or from when ZooKeeper was last back for us, if later: during an outage no worker can register. */
+  private zookeeperBackAt: number;
 
   constructor(private readonly o: SupervisorOptions) {
     this.wanted = o.initialSlaves;
     this.clock = o.clock ?? systemClock;
+    this.zookeeperBackAt = this.clock.now();
     o.runtime.on('exit', (exit: WorkerExit) => void this.onExit(exit));
     o.session.on('lost', () => this.onSessionLost());
-    o.session.on('renewed', () => void this.onSessionRenewed());
-    o.session.on('reconnected', () => this.reconcile());
+    o.session.on('renewed', () => {
+      this.zookeeperBackAt = this.clock.now();
+      void this.onSessionRenewed();
+    });
+    o.session.on('reconnected', () => {
+      this.zookeeperBackAt = this.clock.now();
+      this.reconcile();
+    });
   }
 
   /** The current session's client; an UnavailableError (503) while there is none. */
@@ -213,10 +224,10 @@ export class Supervisor {
         // It was registered and its session is gone: ZooKeeper considers it dead, so it must be (it may be paused).
         this.o.log.warn({ id: h.id, pid: h.pid }, 'worker lost its ZooKeeper session; killing it');
         await this.o.runtime.signal(h.id, 'SIGKILL').catch(() => undefined);
-      } else if (!this.registered.has(h.id) && this.clock.wall() - h.startedAt > this.o.startTimeoutMs) {
+      } else if (!this.registered.has(h.id) && this.startingFor(h.id) > this.o.startTimeoutMs) {
         // Never registered within the start bound: it hangs (a connection that neither opens nor fails, such as one to
         // a broker that was restarting). Counted as a slave while it starts, it would stand in for a working one forever.
-        this.o.log.warn({ id: h.id, pid: h.pid, ms: this.clock.wall() - h.startedAt }, 'worker did not register within WORKER_START_TIMEOUT_MS; killing it');
+        this.o.log.warn({ id: h.id, pid: h.pid, ms: this.startingFor(h.id) }, 'worker did not register within WORKER_START_TIMEOUT_MS; killing it');
         await this.o.runtime.signal(h.id, 'SIGKILL').catch(() => undefined);
       } else if (!this.registered.has(h.id) && !this.announced.has(h.id) && !this.announcingIds.has(h.id)) {
         // Started, not registered, not announced: its announcement failed or went with a lost session.
@@ -239,9 +250,17 @@ export class Supervisor {
     }
   }
 
+  /** How long worker `id` has been starting, as the start bound counts it. */
+  private startingFor(id: string): number {
+    const now = this.clock.now();
+    if (!this.startSeen.has(id)) this.startSeen.set(id, now);
+    return now - Math.max(this.startSeen.get(id)!, this.zookeeperBackAt);
+  }
+
   private async startWorker(): Promise<WorkerHandle> {
     const id = `w${++this.counter}-${this.clock.wall().toString(36)}`;
     const handle = await this.o.runtime.start(id, (await this.o.workerEnv?.(id)) ?? {});
+    this.startSeen.set(id, this.clock.now());
     this.o.log.info({ id, pid: handle.pid }, 'started worker');
     const announcing = this.announce(handle);
     this.announcing.add(announcing);
@@ -283,6 +302,7 @@ export class Supervisor {
     const lifetime = this.clock.wall() - exit.startedAt;
     this.recentFailures = !planned && lifetime < 3000 ? this.recentFailures + 1 : 0;
     this.registered.delete(exit.id);
+    this.startSeen.delete(exit.id);
     if (this.closed) return;
     this.uncleaned.add(exit.id);
     await this.cleanUp(exit.id);
