@@ -14,6 +14,14 @@ export type FaultKind = RegisteredFault['kind'];
 
 export const FAULT_KINDS: readonly FaultKind[] = FAULTS.map((f) => f.kind);
 
+/** The network faults: they need the system's links to go through link proxies. */
+export const NETWORK_FAULTS: readonly RegisteredFault[] = FAULTS.filter((f) => f.needsLinks);
+
+/** Whether any of `kinds` is a network fault, so that the system must be started with link proxies. */
+export function needsLinkProxies(kinds: readonly string[]): boolean {
+  return NETWORK_FAULTS.some((f) => kinds.includes(f.kind));
+}
+
 export function isFaultKind(kind: string): kind is FaultKind {
   return (FAULT_KINDS as readonly string[]).includes(kind);
 }

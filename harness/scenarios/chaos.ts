@@ -1,4 +1,4 @@
-import { FAULTS } from '../nemesis/registry';
+import { FAULTS, needsLinkProxies } from '../nemesis/registry';
 import { randomSchedule } from '../nemesis/schedule';
 import { faultCheckers, startMixedLoad } from './faults-under-load';
 import { FIXED_TWO_SLAVES, type Scenario } from './scenario';
@@ -16,7 +16,7 @@ export const chaos: Scenario = {
   // The orchestrator's own session (ORCHESTRATOR_ZK_SESSION_TIMEOUT_MS) outlives a ZooKeeper restart; workers' may not.
   settings: (o) => ({ ...FIXED_TWO_SLAVES, ...faultSettings(o.faults) }),
   // Network faults among --faults need the links to go through proxies.
-  linkProxies: (o) => FAULTS.some((f) => f.needsLinks && o.faults.includes(f.kind)),
+  linkProxies: (o) => needsLinkProxies(o.faults),
   async run(ctx) {
     const { options } = ctx;
     const durationMs = options.durationS * 1000;

@@ -3,7 +3,7 @@ import { OutageChecker } from '../checkers/outage-checker';
 import type { FaultKind } from '../core/history';
 import type { Fault } from '../nemesis/fault';
 import { runFault } from '../nemesis/nemesis';
-import { FAULTS } from '../nemesis/registry';
+import { NETWORK_FAULTS } from '../nemesis/registry';
 import { randomSchedule } from '../nemesis/schedule';
 import { abortableSleep } from '../core/abortable-sleep';
 import { DbClient } from '../workload/db-client';
@@ -25,8 +25,6 @@ const READERS = 2;
 
 /** The link faults every run goes through first, in this order; then random link faults while time is left. */
 export const REQUIRED_PARTITIONS: readonly FaultKind[] = ['cut-master-zookeeper', 'cut-master-rabbitmq', 'isolate-slave', 'cut-orchestrator-zookeeper'];
-
-const NETWORK_FAULTS = FAULTS.filter((f) => f.needsLinks);
 
 /*
  * The partition scenario's system: two slaves; the orchestrator's session short enough to be cut past it; the workers'

@@ -2,7 +2,7 @@ import { FencingChecker } from '../checkers/fencing-checker';
 import { PrefixChecker } from '../checkers/prefix-checker';
 import { ReadYourWritesChecker } from '../checkers/read-your-writes-checker';
 import type { FaultKind, History } from '../core/history';
-import { FAULTS } from '../nemesis/registry';
+import { FAULTS, NETWORK_FAULTS, needsLinkProxies } from '../nemesis/registry';
 import { randomSchedule } from '../nemesis/schedule';
 import { faultCheckers, startMixedLoad } from './faults-under-load';
 import { FIXED_TWO_SLAVES, type ScenarioContext, type Scenario } from './scenario';
@@ -17,7 +17,7 @@ export const PROGRESS_EVERY_MS = 10000;
  * (docs/soak-report.md, weights 20/5/5 and 1 for network faults) drew about 6 faults a minute; with these weights an
  * hour holds about 120 master kills, 30 restarts of each server and 110 network faults. */
 export const SOAK_WEIGHTS: Partial<Record<FaultKind, number>> = {
-  ...Object.fromEntries(FAULTS.filter((f) => f.needsLinks).map((f) => [f.kind, 2])),
+  ...Object.fromEntries(NETWORK_FAULTS.map((f) => [f.kind, 2])),
   'kill-master': 20,
   'restart-rabbitmq': 5,
   'restart-zookeeper': 5,
@@ -86,7 +86,7 @@ export const soak: Scenario = {
     'replicas converge, elections pick the lowest live PID.',
   settings: (o) => ({ ...FIXED_TWO_SLAVES, ...faultSettings(o.faults) }),
   // Network faults among --faults need the links to go through proxies (without them the first one failed the run).
-  linkProxies: (o) => FAULTS.some((f) => f.needsLinks && o.faults.includes(f.kind)),
+  linkProxies: (o) => needsLinkProxies(o.faults),
   async run(ctx) {
     const { options } = ctx;
     const durationMs = options.durationS * 1000;
