@@ -21,6 +21,11 @@ export interface ZkClientOptions {
   /** Longest a request may take before it fails as CONNECTION_LOSS. Default: twice the session timeout. */
   requestTimeoutMs?: number;
   /**
+   * Longest a connection attempt waits for the server's answer to its handshake once TCP is connected; past it the
+   * socket is dropped and the next attempt made. Default: a third of the requested session timeout, at least 1000 ms.
+   */
+  handshakeTimeoutMs?: number;
+  /**
    * `user:password` (ZOOKEEPER_AUTH): the session authenticates with it (digest scheme) and every node it creates,
    * the root included, gets the ACL all rights for that identity, read for anyone. Unset: nodes are open to all.
    */
@@ -111,6 +116,9 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   private isConnected = false;
   private probeSentAt: number | undefined;
   private watchdog: NodeJS.Timeout | undefined;
+  private handshakeGuard: NodeJS.Timeout | undefined;
+  /** The socket whose handshake is awaited, and since when (first seen connected at TCP level, unanswered). */
+  private handshake: { socket: unknown; since: number } | undefined;
 
   /*
    * node-zookeeper-client has no read timeout (it is commented out in its ConnectionManager): it pings when its socket
@@ -141,17 +149,50 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     this.watchdog.unref();
   }
 
-  /** Closes the library's socket (its internals: there is no public way); it reconnects by itself. */
+  /*
+   * The library bounds a connection attempt only until TCP connects (its connectTimeout, the whole session timeout
+   * with one server); after that it waits for the server's answer to its handshake with no bound at all. ZooKeeper
+   * 3.8.0 can leave that answer out for good: a connection that arrives while the server is starting is refused with
+   * "ZooKeeperServer not running", and closing it fails (a NullPointerException, zkDb is still null: ZOOKEEPER-5051),
+   * so the socket stays open and silent. The orchestrator sat in it until its session expired, in 14 of 35 ZooKeeper restarts of the
+   * soak of record (each a new session and every worker replaced). So a handshake unanswered for `handshakeTimeoutMs`
+   * drops the socket, and the library tries again; on a server that runs, a handshake takes milliseconds.
+   */
+  private startHandshakeGuard(): void {
+    const limitMs = this.options.handshakeTimeoutMs ?? Math.max(1000, Math.floor(this.options.sessionTimeoutMs / 3));
+    this.handshakeGuard = setInterval(() => {
+      const socket = this.librarySocket();
+      if (this.isConnected || !socket || socket.connecting || socket.destroyed) {
+        this.handshake = undefined;
+        return;
+      }
+      if (this.handshake?.socket !== socket) {
+        this.handshake = { socket, since: Date.now() };
+      } else if (Date.now() - this.handshake.since > limitMs) {
+        this.handshake = undefined;
+        socket.destroy();
+      }
+    }, Math.max(50, Math.floor(limitMs / 5)));
+    this.handshakeGuard.unref();
+  }
+
+  /** The library's socket (its internals: there is no public way to reach it). */
+  private librarySocket(): { connecting: boolean; destroyed: boolean; destroy(): void } | undefined {
+    return (this.client as unknown as { connectionManager?: { socket?: { connecting: boolean; destroyed: boolean; destroy(): void } } })
+      .connectionManager?.socket;
+  }
+
+  /** Closes the library's socket; it reconnects by itself. */
   private dropConnection(): void {
-    const socket = (this.client as unknown as { connectionManager?: { socket?: { destroy(): void } } }).connectionManager?.socket;
-    if (socket) socket.destroy();
+    this.librarySocket()?.destroy();
   }
 
   async connect(): Promise<void> {
     const timeoutMs = this.options.connectTimeoutMs ?? 15000;
+    this.startHandshakeGuard();
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.client.close();
+        this.close();
         reject(new UnavailableError(`ZooKeeper at ${this.options.connect} did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
       this.client.once('connected', () => {
@@ -236,6 +277,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
 
   close(): void {
     if (this.watchdog) clearInterval(this.watchdog);
+    if (this.handshakeGuard) clearInterval(this.handshakeGuard);
     this.isConnected = false;
     this.client.close();
   }
