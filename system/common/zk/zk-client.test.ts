@@ -26,13 +26,15 @@ async function silentServer(): Promise<{ port: number; accepted: () => number; c
 }
 
 describe('ZkClient handshake bound', () => {
-  it('drops a connection whose handshake goes unanswered and tries again', async () => {
+  it('drops a connection whose handshake goes unanswered and tries again, doubling the bound each time', async () => {
     const server = await silentServer();
-    const zk = new ZkClient({ connect: `127.0.0.1:${server.port}`, root: '/t', sessionTimeoutMs: 3000, connectTimeoutMs: 1500, handshakeTimeoutMs: 200 });
+    const zk = new ZkClient({ connect: `127.0.0.1:${server.port}`, root: '/t', sessionTimeoutMs: 3000, connectTimeoutMs: 2500, handshakeTimeoutMs: 200 });
     try {
-      await expect(zk.connect()).rejects.toThrow(/did not answer within 1500 ms/);
-      // One attempt without the bound; with it, one every ~200-280 ms over 1.5 s.
-      expect(server.accepted()).toBeGreaterThanOrEqual(4);
+      await expect(zk.connect()).rejects.toThrow(/did not answer within 2500 ms/);
+      // Without the bound: one attempt. With it: dropped after ~200, ~400, ~800 ms (the next after ~1600 ms more, past
+      // the 2.5 s): four attempts; a bound that did not double would have made eight or more.
+      expect(server.accepted()).toBeGreaterThanOrEqual(3);
+      expect(server.accepted()).toBeLessThanOrEqual(4);
     } finally {
       zk.close();
       await server.close();
@@ -41,12 +43,12 @@ describe('ZkClient handshake bound', () => {
 
   it('defaults to a third of the session timeout', async () => {
     const server = await silentServer();
-    const zk = new ZkClient({ connect: `127.0.0.1:${server.port}`, root: '/t', sessionTimeoutMs: 3000, connectTimeoutMs: 2500 });
+    const zk = new ZkClient({ connect: `127.0.0.1:${server.port}`, root: '/t', sessionTimeoutMs: 6000, connectTimeoutMs: 3500 });
     try {
       await expect(zk.connect()).rejects.toThrow(/did not answer/);
-      // A handshake is given 1000 ms: two or three attempts in 2.5 s, not one, not ten.
-      expect(server.accepted()).toBeGreaterThanOrEqual(2);
-      expect(server.accepted()).toBeLessThanOrEqual(3);
+      // The first handshake is given 2000 ms (2000-2800 with the checks' spacing), the second 4000: two attempts in
+      // 3.5 s. The 1000 ms floor would have made three, no bound one.
+      expect(server.accepted()).toBe(2);
     } finally {
       zk.close();
       await server.close();

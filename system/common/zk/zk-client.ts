@@ -22,7 +22,9 @@ export interface ZkClientOptions {
   requestTimeoutMs?: number;
   /**
    * Longest a connection attempt waits for the server's answer to its handshake once TCP is connected; past it the
-   * socket is dropped and the next attempt made. Default: a third of the requested session timeout, at least 1000 ms.
+   * socket is dropped and the next attempt made (checked a fifth of it apart, so up to 1.4 times as long; doubled
+   * after each drop in a row, up to the session timeout). Default: a third of the requested session timeout, at
+   * least 1000 ms.
    */
   handshakeTimeoutMs?: number;
   /**
@@ -119,6 +121,8 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   private handshakeGuard: NodeJS.Timeout | undefined;
   /** The socket whose handshake is awaited, and since when (first seen connected at TCP level, unanswered). */
   private handshake: { socket: unknown; since: number } | undefined;
+  /** Handshakes dropped in a row since the last connection. */
+  private handshakeDrops = 0;
 
   /*
    * node-zookeeper-client has no read timeout (it is commented out in its ConnectionManager): it pings when its socket
@@ -152,27 +156,38 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   /*
    * The library bounds a connection attempt only until TCP connects (its connectTimeout, the whole session timeout
    * with one server); after that it waits for the server's answer to its handshake with no bound at all. ZooKeeper
-   * 3.8.0 can leave that answer out for good: a connection that arrives while the server is starting is refused with
-   * "ZooKeeperServer not running", and closing it fails (a NullPointerException, zkDb is still null: ZOOKEEPER-5051),
-   * so the socket stays open and silent. The orchestrator sat in it until its session expired, in 14 of 35 ZooKeeper restarts of the
-   * soak of record (each a new session and every worker replaced). So a handshake unanswered for `handshakeTimeoutMs`
-   * drops the socket, and the library tries again; on a server that runs, a handshake takes milliseconds.
+   * 3.8 can leave that answer out for good: a connection that arrives while the server is starting is refused with
+   * "ZooKeeperServer not running", and closing it fails (a NullPointerException, zkDb is still null; unfixed upstream,
+   * ZOOKEEPER-5051), so the socket stays open and silent. The orchestrator sat in it until its session expired, in 14
+   * of 35 ZooKeeper restarts of the soak of record (each a new session and every worker replaced). So a handshake
+   * unanswered for the bound drops the socket and the library tries again; on a server that runs, a handshake takes
+   * milliseconds. The bound doubles with each drop in a row (a slow disk can make a new session's answer slow),
+   * up to the session timeout, and is back to `handshakeTimeoutMs` once connected.
    */
   private startHandshakeGuard(): void {
-    const limitMs = this.options.handshakeTimeoutMs ?? Math.max(1000, Math.floor(this.options.sessionTimeoutMs / 3));
+    if (this.handshakeGuard) clearInterval(this.handshakeGuard);
+    const baseMs = this.options.handshakeTimeoutMs ?? Math.max(1000, Math.floor(this.options.sessionTimeoutMs / 3));
+    const everyMs = Math.max(50, Math.floor(baseMs / 5));
     this.handshakeGuard = setInterval(() => {
       const socket = this.librarySocket();
       if (this.isConnected || !socket || socket.connecting || socket.destroyed) {
         this.handshake = undefined;
+        if (this.isConnected) this.handshakeDrops = 0;
         return;
       }
+      const limitMs = Math.min(Math.max(baseMs, this.options.sessionTimeoutMs), baseMs * 2 ** this.handshakeDrops);
       if (this.handshake?.socket !== socket) {
         this.handshake = { socket, since: Date.now() };
       } else if (Date.now() - this.handshake.since > limitMs) {
         this.handshake = undefined;
-        socket.destroy();
+        // After a stalled event loop the answer may be waiting unread: the socket is read before it is judged.
+        setImmediate(() => {
+          if (this.isConnected || this.librarySocket() !== socket || socket.destroyed) return;
+          this.handshakeDrops++;
+          socket.destroy();
+        });
       }
-    }, Math.max(50, Math.floor(limitMs / 5)));
+    }, everyMs);
     this.handshakeGuard.unref();
   }
 
@@ -202,8 +217,14 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
       this.client.connect();
     });
     this.startWatchdog();
-    if (this.root) await this.makeRoot();
-    if (this.root && this.options.auth) await this.secureTree();
+    try {
+      if (this.root) await this.makeRoot();
+      if (this.root && this.options.auth) await this.secureTree();
+    } catch (err) {
+      // A client that failed to connect is closed: no timers, no session left behind.
+      this.close();
+      throw err;
+    }
   }
 
   /**
