@@ -233,6 +233,17 @@ test('a worker that keeps dying young is restarted with a growing pause on the c
   expect(runtime.started).toHaveLength(4);
 });
 
+test('a replacement waiting out its restart pause when the supervisor closes is never started', async () => {
+  const { slaves } = await boot();
+  runtime.exit(slaves[0].id); // lived 0 ms: the replacement waits 400 ms on the clock
+  await settle();
+  await supervisor.close();
+  await clock.advanceAsync(1000);
+  await settle();
+  expect(runtime.started).toHaveLength(2);
+  expect(runtime.list()).toEqual([]);
+});
+
 test('a registered worker whose session is gone while its process runs (paused) is killed', async () => {
   const { slaves } = await boot();
   server.expire(sessions.get(slaves[0].id)!);

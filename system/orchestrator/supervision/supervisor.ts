@@ -257,15 +257,22 @@ export class Supervisor {
     return now - Math.max(this.startSeen.get(id)!, this.zookeeperBackAt);
   }
 
-  private async startWorker(): Promise<WorkerHandle> {
+  private async startWorker(): Promise<void> {
     const id = `w${++this.counter}-${this.clock.wall().toString(36)}`;
-    const handle = await this.o.runtime.start(id, (await this.o.workerEnv?.(id)) ?? {});
+    const env = (await this.o.workerEnv?.(id)) ?? {};
+    // A pass that was waiting (a restart backoff, ZooKeeper) when close() came must not start a worker after it: the
+    // worker would outlive the orchestrator's stop (found as "reconcile failed: ENOENT" on a removed log directory).
+    if (this.closed) return;
+    const handle = await this.o.runtime.start(id, env);
+    if (this.closed) {
+      await this.o.runtime.stop(id, this.o.stopTimeoutMs);
+      return;
+    }
     this.startSeen.set(id, this.clock.now());
     this.o.log.info({ id, pid: handle.pid }, 'started worker');
     const announcing = this.announce(handle);
     this.announcing.add(announcing);
     await announcing.finally(() => this.announcing.delete(announcing));
-    return handle;
   }
 
   /**
