@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import zookeeper, { type ACL, type Client, type Event, type Stat } from 'node-zookeeper-client';
 import { ServiceSetupError, UnavailableError } from '../errors/errors';
 
@@ -77,6 +78,9 @@ function aclKey(acls: ACL[]): string {
     .sort()
     .join(',');
 }
+
+/** What ZkClient uses of the library's current socket (a net.Socket). */
+type LibrarySocket = Pick<Socket, 'connecting' | 'destroyed' | 'destroy'>;
 
 /** What a ZkClient emits (the session's life); typed so that a misspelled event name fails to compile. */
 export interface ZkClientEvents {
@@ -192,9 +196,8 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   }
 
   /** The library's socket (its internals: there is no public way to reach it). */
-  private librarySocket(): { connecting: boolean; destroyed: boolean; destroy(): void } | undefined {
-    return (this.client as unknown as { connectionManager?: { socket?: { connecting: boolean; destroyed: boolean; destroy(): void } } })
-      .connectionManager?.socket;
+  private librarySocket(): LibrarySocket | undefined {
+    return (this.client as unknown as { connectionManager?: { socket?: LibrarySocket } }).connectionManager?.socket;
   }
 
   /** Closes the library's socket; it reconnects by itself. */
